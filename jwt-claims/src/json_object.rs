@@ -1,0 +1,40 @@
+//! Running serde over one JSON object segment with strict framing: the
+//! first byte must open an object, nothing may follow it, and errors the
+//! visitor raises for duplicates come back as typed errors.
+
+use crate::Error;
+use crate::error::Part;
+
+/// Parses `bytes` as one JSON object with `read`, which gets the
+/// deserializer and a slot to name a duplicate member in.
+pub(crate) fn parse<'de, T>(
+    bytes: &'de [u8],
+    part: Part,
+    read: impl FnOnce(&mut serde_json::Deserializer<serde_json::de::SliceRead<'de>>, &mut Option<String>) -> serde_json::Result<T>,
+) -> Result<T, Error> {
+    // Leading whitespace is legal JSON; a BOM, an array or a scalar is not an object.
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(Error::InvalidJson { part, reason: "not a JSON object".to_owned() });
+    }
+    let mut duplicate = None;
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value = read(&mut de, &mut duplicate).and_then(|value| de.end().map(|()| value));
+    value.map_err(|err| match (duplicate.take(), err.classify(), part) {
+        (Some(name), _, _) => Error::DuplicateMember { part, name },
+        // Well-formed JSON the claims type would not take.
+        (None, serde_json::error::Category::Data, Part::Payload) => Error::InvalidClaims { reason: reason(&err) },
+        (None, _, _) => Error::InvalidJson { part, reason: reason(&err) },
+    })
+}
+
+/// serde_json's message, cut so a token-sized value never lands in an error.
+pub(crate) fn reason(err: &serde_json::Error) -> String {
+    // Messages quote offending values; keep enough to diagnose, no more.
+    const MAX: usize = 160;
+    let message = err.to_string();
+    if message.chars().count() <= MAX {
+        return message;
+    }
+    let cut: String = message.chars().take(MAX).collect();
+    format!("{cut}…")
+}

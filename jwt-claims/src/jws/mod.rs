@@ -1,0 +1,332 @@
+//! The JWS layer: compact serialization, header rules and signatures, with
+//! the raw payload bytes out.
+//!
+//! The JWT claims layer ([`Verifier`](crate::Verifier)) runs on top of this
+//! one. Use it directly for payloads that are not JWT claims (webhook
+//! bodies, the RFC 7515 and RFC 7520 examples) with the same strictness:
+//! size limit first, strict base64url, no duplicate header members, no
+//! `alg: none`, no `crit`, the algorithm bound to the key, and keys taken
+//! only from configuration, never from `jwk`, `jku`, `x5u` or `x5c`.
+//!
+//! ```
+//! use jwt_claims::jws::{self, JwsVerifier};
+//! use jwt_claims::{Algorithm, HmacKey};
+//!
+//! let key = HmacKey::new(Algorithm::HS256, &[42; 32])?;
+//! let token = jws::sign(&key.clone().into(), Some("webhook"), br#"{"event":"paid"}"#)?;
+//!
+//! let verified = JwsVerifier::new(key).with_type("webhook").verify(&token)?;
+//! assert_eq!(verified.payload(), br#"{"event":"paid"}"#);
+//! assert_eq!(verified.header().token_type(), Some("webhook"));
+//! # Ok::<(), jwt_claims::Error>(())
+//! ```
+
+mod compact;
+mod header;
+
+use crate::error::{Part, echo};
+use crate::key::{SigningKey, VerifyingKey};
+use crate::{Algorithm, Error, Policy, base64url};
+
+
+/// The default size limit: 64 KiB.
+pub const DEFAULT_MAX_TOKEN_SIZE: usize = 64 * 1024;
+
+/// The longest signature any supported algorithm makes (RSA-8192).
+const MAX_SIGNATURE_LEN: usize = 1024;
+
+/// Headers up to this size decode on the stack.
+const INLINE_HEADER_LEN: usize = 512;
+
+/// How the `typ` header is checked.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum TypeRule<'r> {
+    /// Required, and must name this policy's type.
+    Policy(&'r Policy),
+    /// Required, and must name this type (RFC 7515 §4.1.9 comparison).
+    Exactly(&'r str),
+    /// Not checked.
+    Any,
+}
+
+/// Everything the JWS layer checks a token against.
+pub(crate) struct Rules<'r> {
+    pub(crate) algorithms: &'r [Algorithm],
+    pub(crate) typ: TypeRule<'r>,
+    /// Whether a `cty` header is tolerated; the JWT layer refuses it,
+    /// since it signals a nested JWT (RFC 7519 §5.2) nobody declared.
+    pub(crate) allow_content_type: bool,
+    pub(crate) keys: &'r [VerifyingKey],
+    /// The purpose name reported when there are no keys.
+    pub(crate) purpose: &'r str,
+    /// Whether to copy `typ` and `cty` out (the public JWS API wants them).
+    pub(crate) collect_header: bool,
+}
+
+/// What the JWS layer hands the claims layer: the checked header and the
+/// verified payload bytes.
+pub(crate) struct Checked {
+    pub(crate) header: JwsHeader,
+    pub(crate) payload: Vec<u8>,
+}
+
+/// Runs the JWS checks in order: size, segments and base64url, header,
+/// algorithm and key, `typ`, `cty`, signature. Nothing in the payload is
+/// read before the signature verifies.
+pub(crate) fn verify(token: &str, limit: usize, rules: &Rules<'_>) -> Result<Checked, Error> {
+    let segments = compact::split(token, limit)?;
+
+    let mut inline = [0u8; INLINE_HEADER_LEN];
+    let heap;
+    let header_bytes = if segments.header.len() * 3 / 4 <= INLINE_HEADER_LEN {
+        base64url::decode_slice(segments.header, &mut inline)
+    } else {
+        heap = base64url::decode(segments.header);
+        heap.as_deref()
+    }
+    .ok_or(Error::InvalidBase64 { part: Part::Header })?;
+    let mut payload = Vec::new();
+    base64url::decode_into(segments.payload, &mut payload).ok_or(Error::InvalidBase64 { part: Part::Payload })?;
+    let mut signature_buf = [0u8; MAX_SIGNATURE_LEN];
+    let signature = match base64url::decode_slice(segments.signature, &mut signature_buf) {
+        Some(signature) => signature,
+        None if base64url::decode(segments.signature).is_some() => return Err(Error::InvalidSignature),
+        None => return Err(Error::InvalidBase64 { part: Part::Signature }),
+    };
+
+    let header = header::parse(header_bytes)?;
+    let algorithm = header.algorithm()?;
+    if header.crit {
+        return Err(Error::UnsupportedCritical);
+    }
+    if header.b64 {
+        return Err(Error::UnsupportedHeader { name: "b64", reason: "unencoded payloads (RFC 7797) are not supported" });
+    }
+    let kid = header.kid.as_str("kid")?;
+    if !rules.algorithms.is_empty() && !rules.algorithms.contains(&algorithm) {
+        return Err(Error::AlgorithmNotAllowed { allowed: rules.algorithms.to_vec(), found: algorithm });
+    }
+    let key = select_key(rules.keys, algorithm, kid, rules.purpose)?;
+
+    let typ = header.typ.as_str("typ")?;
+    check_type(rules.typ, typ)?;
+    let cty = header.cty.as_str("cty")?;
+    if let (Some(cty), false) = (cty, rules.allow_content_type) {
+        return Err(Error::UnexpectedContentType { found: echo(cty) });
+    }
+
+    key.verify(segments.signing_input.as_bytes(), signature)?;
+
+    let owned = |s: Option<&str>| s.map(str::to_owned);
+    let header = JwsHeader {
+        algorithm,
+        kid: owned(kid),
+        typ: if rules.collect_header { owned(typ) } else { None },
+        cty: if rules.collect_header { owned(cty) } else { None },
+    };
+    Ok(Checked { header, payload })
+}
+
+/// Picks the key for `algorithm` among the purpose's keys.
+///
+/// A `kid` in the token must name one of them: an unknown `kid` is
+/// [`Error::UnknownKey`], never a fallback to trying every key. Without a
+/// `kid`, the first key configured for the algorithm is used.
+fn select_key<'k>(
+    keys: &'k [VerifyingKey],
+    algorithm: Algorithm,
+    kid: Option<&str>,
+    purpose: &str,
+) -> Result<&'k VerifyingKey, Error> {
+    if keys.is_empty() {
+        return Err(Error::NoKeyForPurpose { purpose: purpose.to_owned() });
+    }
+    let mut candidates = keys.iter().filter(|key| key.algorithm() == algorithm).peekable();
+    if candidates.peek().is_none() {
+        let mut expected: Vec<Algorithm> = Vec::new();
+        for key in keys {
+            if !expected.contains(&key.algorithm()) {
+                expected.push(key.algorithm());
+            }
+        }
+        return Err(Error::AlgorithmMismatch { expected, found: algorithm });
+    }
+    match kid {
+        Some(kid) => candidates.find(|key| key.kid() == Some(kid)).ok_or_else(|| Error::UnknownKey { kid: echo(kid) }),
+        None => Ok(candidates.next().expect("peeked above")),
+    }
+}
+
+fn check_type(rule: TypeRule<'_>, found: Option<&str>) -> Result<(), Error> {
+    let accepted = match rule {
+        TypeRule::Any => return Ok(()),
+        TypeRule::Policy(policy) => (policy.token_type(), found.map(|typ| policy.accepts_type(typ))),
+        TypeRule::Exactly(expected) => (expected, found.map(|typ| crate::policy::same_media_type(expected, typ))),
+    };
+    match (accepted, found) {
+        ((_, Some(true)), _) => Ok(()),
+        ((expected, Some(false)), Some(found)) => {
+            Err(Error::WrongType { expected: expected.to_owned(), found: echo(found) })
+        }
+        _ => Err(Error::MissingType),
+    }
+}
+
+/// Builds `header.payload.signature` from the header and payload JSON.
+pub(crate) fn sign_compact(header_json: &[u8], payload_json: &[u8], key: &SigningKey) -> Result<String, Error> {
+    let mut token = String::with_capacity((header_json.len() + payload_json.len()) * 4 / 3 + 96);
+    base64url::encode_into(header_json, &mut token);
+    token.push('.');
+    base64url::encode_into(payload_json, &mut token);
+    let mut signature = Vec::with_capacity(64);
+    key.sign_into(token.as_bytes(), &mut signature)?;
+    token.push('.');
+    base64url::encode_into(&signature, &mut token);
+    Ok(token)
+}
+
+/// The header JSON for `key`, with `typ` and optional `cty`.
+pub(crate) fn header_json(key: &SigningKey, typ: Option<&str>, cty: Option<&str>) -> Vec<u8> {
+    #[derive(serde::Serialize)]
+    struct Header<'a> {
+        alg: &'static str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        typ: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        cty: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        kid: Option<&'a str>,
+    }
+    let header = Header { alg: key.algorithm().name(), typ, cty, kid: key.kid() };
+    serde_json::to_vec(&header).expect("a header of strings always serializes")
+}
+
+/// Signs `payload` as a compact JWS with `typ` (if any) and the key's
+/// `alg` and `kid` in the header.
+///
+/// # Errors
+/// [`Error::SigningFailed`] if the crypto backend fails.
+pub fn sign(key: &SigningKey, typ: Option<&str>, payload: &[u8]) -> Result<String, Error> {
+    sign_compact(&header_json(key, typ, None), payload, key)
+}
+
+/// The checked header of a verified JWS.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JwsHeader {
+    algorithm: Algorithm,
+    kid: Option<String>,
+    typ: Option<String>,
+    cty: Option<String>,
+}
+
+impl JwsHeader {
+    /// The `alg` the signature was verified with.
+    pub fn algorithm(&self) -> Algorithm {
+        self.algorithm
+    }
+
+    /// The `kid` that selected the key, if the token had one.
+    pub fn kid(&self) -> Option<&str> {
+        self.kid.as_deref()
+    }
+
+    /// The `typ`, if any.
+    pub fn token_type(&self) -> Option<&str> {
+        self.typ.as_deref()
+    }
+
+    /// The `cty`, if any.
+    pub fn content_type(&self) -> Option<&str> {
+        self.cty.as_deref()
+    }
+
+    pub(crate) fn into_kid(self) -> Option<String> {
+        self.kid
+    }
+}
+
+/// A JWS whose header passed every rule and whose signature verified.
+#[derive(Clone, Debug)]
+pub struct VerifiedJws {
+    header: JwsHeader,
+    payload: Vec<u8>,
+}
+
+impl VerifiedJws {
+    /// The checked header.
+    pub fn header(&self) -> &JwsHeader {
+        &self.header
+    }
+
+    /// The verified payload bytes.
+    pub fn payload(&self) -> &[u8] {
+        &self.payload
+    }
+
+    /// The verified payload bytes, owned.
+    pub fn into_payload(self) -> Vec<u8> {
+        self.payload
+    }
+}
+
+/// Verifies compact JWSs whose payload is not (necessarily) a JWT claims
+/// set.
+///
+/// By default any `typ` is accepted, since the JWS layer has no notion of
+/// purpose; [`JwsVerifier::with_type`] requires one. Everything else is as
+/// strict as the JWT layer.
+#[derive(Clone, Debug)]
+pub struct JwsVerifier {
+    keys: Vec<VerifyingKey>,
+    typ: Option<String>,
+    algorithms: Vec<Algorithm>,
+    max_size: usize,
+}
+
+impl JwsVerifier {
+    /// A verifier with one key.
+    pub fn new(key: impl Into<VerifyingKey>) -> JwsVerifier {
+        JwsVerifier { keys: vec![key.into()], typ: None, algorithms: Vec::new(), max_size: DEFAULT_MAX_TOKEN_SIZE }
+    }
+
+    /// Adds another key (selected by `alg` and `kid`).
+    pub fn with_key(mut self, key: impl Into<VerifyingKey>) -> JwsVerifier {
+        self.keys.push(key.into());
+        self
+    }
+
+    /// Requires the `typ` header to name `typ` (RFC 7515 §4.1.9 comparison).
+    pub fn with_type(mut self, typ: impl Into<String>) -> JwsVerifier {
+        self.typ = Some(typ.into());
+        self
+    }
+
+    /// Restricts `alg` to these algorithms.
+    pub fn with_algorithms(mut self, algorithms: impl IntoIterator<Item = Algorithm>) -> JwsVerifier {
+        self.algorithms = algorithms.into_iter().collect();
+        self
+    }
+
+    /// Sets the size limit in bytes (default [`DEFAULT_MAX_TOKEN_SIZE`]).
+    pub fn with_max_size(mut self, bytes: usize) -> JwsVerifier {
+        self.max_size = bytes;
+        self
+    }
+
+    /// Verifies `token` and returns its header and payload.
+    ///
+    /// # Errors
+    /// The structural, header and signature variants of [`Error`].
+    pub fn verify(&self, token: &str) -> Result<VerifiedJws, Error> {
+        let rules = Rules {
+            algorithms: &self.algorithms,
+            typ: self.typ.as_deref().map_or(TypeRule::Any, TypeRule::Exactly),
+            allow_content_type: true,
+            keys: &self.keys,
+            purpose: "jws",
+            collect_header: true,
+        };
+        let Checked { header, payload } = verify(token, self.max_size, &rules)?;
+        Ok(VerifiedJws { header, payload })
+    }
+}

@@ -1,0 +1,163 @@
+//! Asymmetric public keys (RS*, PS*, ES*, EdDSA) for verification.
+
+use core::fmt;
+
+use aws_lc_rs::encoding::AsDer;
+use aws_lc_rs::signature::{self as sig, ParsedPublicKey, VerificationAlgorithm};
+
+use super::invalid;
+use super::pem::{self, PemKind};
+use crate::{Algorithm, Error, KeyFamily};
+
+/// The smallest RSA modulus accepted, in bits (RFC 7518 §3.3, §3.5).
+pub(crate) const MIN_RSA_BITS: usize = 2048;
+
+/// A public key bound to one asymmetric algorithm, parsed once.
+///
+/// ```
+/// use jwt_claims::{Algorithm, PublicKey};
+///
+/// // RFC 7515 Appendix A.3's P-256 key, as a JWK.
+/// let jwk = r#"{"kty":"EC","crv":"P-256",
+///   "x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
+///   "y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}"#;
+/// let key = PublicKey::from_jwk(Algorithm::ES256, jwk)?;
+/// assert_eq!(key.algorithm(), Algorithm::ES256);
+/// # Ok::<(), jwt_claims::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct PublicKey {
+    algorithm: Algorithm,
+    kid: Option<String>,
+    key: ParsedPublicKey,
+}
+
+impl PublicKey {
+    /// Parses a PEM public key: `PUBLIC KEY` (SubjectPublicKeyInfo) for
+    /// every algorithm, or `RSA PUBLIC KEY` (PKCS#1) for RSA.
+    ///
+    /// # Errors
+    /// [`Error::InvalidKey`] when the PEM is malformed, holds a private key
+    /// or certificate, or a key of another type or curve;
+    /// [`Error::WeakKey`] for an RSA modulus under 2048 bits.
+    pub fn from_pem(algorithm: Algorithm, pem: &[u8]) -> Result<PublicKey, Error> {
+        let (kind, der) = pem::decode(algorithm, pem)?;
+        if kind.is_private() {
+            return Err(invalid(
+                algorithm,
+                "this is a private key: load it with PrivateKey and call public_key()",
+            ));
+        }
+        if kind == PemKind::RsaPublicKey && algorithm.family() != KeyFamily::Rsa {
+            return Err(invalid(algorithm, "an RSA PUBLIC KEY cannot verify this algorithm"));
+        }
+        PublicKey::from_der(algorithm, &der)
+    }
+
+    /// Parses a DER public key: SubjectPublicKeyInfo for every algorithm,
+    /// PKCS#1 RSAPublicKey for RSA.
+    ///
+    /// # Errors
+    /// As [`PublicKey::from_pem`].
+    pub fn from_der(algorithm: Algorithm, der: &[u8]) -> Result<PublicKey, Error> {
+        let verification = verification_algorithm(algorithm)?;
+        let key = ParsedPublicKey::new(verification, der)
+            .map_err(|_| invalid(algorithm, format!("not a valid {} public key", key_description(algorithm))))?;
+        if algorithm.family() == KeyFamily::Rsa {
+            check_rsa_modulus(algorithm, &key)?;
+        }
+        Ok(PublicKey { algorithm, kid: None, key })
+    }
+
+    /// Parses a public JWK (RFC 7517, RFC 7518 §6). Its `kid` becomes the
+    /// key's id; `alg`, `use` and `key_ops`, when present, must allow
+    /// verifying with `algorithm`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidKey`] for a malformed, private or mismatched JWK,
+    /// [`Error::WeakKey`] for an RSA modulus under 2048 bits.
+    pub fn from_jwk(algorithm: Algorithm, jwk: &str) -> Result<PublicKey, Error> {
+        super::jwk::public_key(algorithm, jwk)
+    }
+
+    /// Builds a key from raw public bytes: an uncompressed EC point, raw
+    /// Ed25519 bytes, or PKCS#1 DER for RSA.
+    pub(super) fn from_raw(algorithm: Algorithm, bytes: &[u8]) -> Result<PublicKey, Error> {
+        PublicKey::from_der(algorithm, bytes)
+    }
+
+    /// Sets the key id matched against the `kid` header.
+    pub fn with_kid(mut self, kid: impl Into<String>) -> PublicKey {
+        self.kid = Some(kid.into());
+        self
+    }
+
+    /// The one algorithm this key verifies.
+    pub fn algorithm(&self) -> Algorithm {
+        self.algorithm
+    }
+
+    /// The key id, if one was set.
+    pub fn kid(&self) -> Option<&str> {
+        self.kid.as_deref()
+    }
+
+    pub(crate) fn verify(&self, message: &[u8], signature: &[u8]) -> bool {
+        self.key.verify_sig(message, signature).is_ok()
+    }
+}
+
+impl fmt::Debug for PublicKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PublicKey").field("algorithm", &self.algorithm).field("kid", &self.kid).finish_non_exhaustive()
+    }
+}
+
+/// aws-lc's verification algorithm for `algorithm`. RSA verification only
+/// accepts 2048 to 8192-bit moduli.
+pub(super) fn verification_algorithm(algorithm: Algorithm) -> Result<&'static dyn VerificationAlgorithm, Error> {
+    Ok(match algorithm {
+        Algorithm::RS256 => &sig::RSA_PKCS1_2048_8192_SHA256,
+        Algorithm::RS384 => &sig::RSA_PKCS1_2048_8192_SHA384,
+        Algorithm::RS512 => &sig::RSA_PKCS1_2048_8192_SHA512,
+        Algorithm::PS256 => &sig::RSA_PSS_2048_8192_SHA256,
+        Algorithm::PS384 => &sig::RSA_PSS_2048_8192_SHA384,
+        Algorithm::PS512 => &sig::RSA_PSS_2048_8192_SHA512,
+        Algorithm::ES256 => &sig::ECDSA_P256_SHA256_FIXED,
+        Algorithm::ES384 => &sig::ECDSA_P384_SHA384_FIXED,
+        Algorithm::EdDSA => &sig::ED25519,
+        Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512 => {
+            return Err(invalid(algorithm, "an HMAC algorithm needs an HmacKey, not an asymmetric key"));
+        }
+    })
+}
+
+/// What kind of key `algorithm` needs, for error messages.
+pub(super) fn key_description(algorithm: Algorithm) -> &'static str {
+    match algorithm {
+        Algorithm::ES256 => "P-256",
+        Algorithm::ES384 => "P-384",
+        Algorithm::EdDSA => "Ed25519",
+        _ => "RSA",
+    }
+}
+
+fn check_rsa_modulus(algorithm: Algorithm, key: &ParsedPublicKey) -> Result<(), Error> {
+    let bits = key
+        .as_der()
+        .ok()
+        .and_then(|spki| aws_lc_rs::rsa::PublicKey::from_der(spki.as_ref()).ok())
+        .and_then(|rsa| sig::RsaParameters::public_modulus_len(rsa.as_ref()).ok())
+        .ok_or_else(|| invalid(algorithm, "not a valid RSA public key"))?;
+    check_rsa_bits(algorithm, bits as usize)
+}
+
+pub(super) fn check_rsa_bits(algorithm: Algorithm, bits: usize) -> Result<(), Error> {
+    if bits < MIN_RSA_BITS {
+        return Err(Error::WeakKey {
+            algorithm,
+            reason: format!("RSA modulus is {bits} bits, at least {MIN_RSA_BITS} are required"),
+        });
+    }
+    Ok(())
+}

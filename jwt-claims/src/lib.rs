@@ -1,0 +1,95 @@
+//! # jwt-claims: typed, purpose-scoped JSON Web Tokens
+//!
+//! A token minted for one purpose must never be accepted for another: a
+//! refresh token used as an access token, a token for `reports` replayed at
+//! `billing`. jwt-claims makes the purpose part of the type:
+//!
+//! ```
+//! use jwt_claims::{Algorithm, Claims, Error, HmacKey, Signer, Verifier};
+//! use serde::{Deserialize, Serialize};
+//!
+//! #[derive(Serialize, Deserialize, Claims)]
+//! #[jwt(aud = "billing", typ = "access", ttl = "15m")]
+//! struct BillingAccess { org_id: u64 }
+//!
+//! #[derive(Serialize, Deserialize, Claims)]
+//! #[jwt(aud = "reports", typ = "access", ttl = "15m")]
+//! struct ReportsAccess { org_id: u64 }
+//!
+//! let key = HmacKey::new(Algorithm::HS256, &[7; 32])?;
+//! let signer = Signer::builder().issuer("auth").shared_key(key.clone()).build()?;
+//! let billing = Verifier::builder().issuer("auth").shared_key(key).build()?;
+//!
+//! let token = signer.encode(&ReportsAccess { org_id: 1 })?;
+//! let err = billing.decode::<BillingAccess>(token.as_str()).unwrap_err();
+//! assert_eq!(err.to_string(), r#"wrong audience: expected ["billing"], found ["reports"]"#);
+//! # Ok::<(), Error>(())
+//! ```
+//!
+//! ## Layers
+//! - [`jws`]: compact serialization, header rules and signatures, raw
+//!   payload bytes out.
+//! - [`Verifier`] / [`Signer`]: the JWT claims layer on top, typed
+//!   ([`Verifier::decode`]) or with a runtime [`Policy`]
+//!   ([`Verifier::decode_with_policy`]); both run the same checks.
+//! - Keys ([`HmacKey`], [`PublicKey`], [`PrivateKey`]) are bound to one
+//!   algorithm and parsed once.
+//!
+//! ## Crypto backend
+//! Signatures are made and checked by [aws-lc-rs], the backend of
+//! jsonwebtoken's `aws_lc_rs` feature, called directly so that keys stay
+//! parsed between calls. The `aws_lc_rs` feature (on by default) selects it;
+//! building without it is a compile error, never a run-time panic.
+//!
+//! [aws-lc-rs]: https://docs.rs/aws-lc-rs
+
+#[cfg(not(feature = "aws_lc_rs"))]
+compile_error!(
+    "jwt-claims needs a crypto backend: enable its `aws_lc_rs` feature (on by default), \
+     e.g. `jwt-claims = { version = \"0.1\", features = [\"aws_lc_rs\"] }`"
+);
+
+mod algorithm;
+mod base64url;
+mod claims;
+mod clock;
+pub mod dangerous;
+mod decoded;
+mod envelope;
+mod error;
+mod json;
+mod json_object;
+pub mod jws;
+mod key;
+mod nested;
+mod payload;
+mod policy;
+mod registered;
+mod signer;
+mod token;
+mod validation;
+mod verifier;
+
+pub use algorithm::{Algorithm, KeyFamily};
+pub use claims::Claims;
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use decoded::Decoded;
+pub use error::{Error, Part};
+pub use key::{HmacKey, PrivateKey, PublicKey, SigningKey, VerifyingKey};
+pub use nested::{DEFAULT_MAX_NESTING_DEPTH, Nested};
+pub use policy::{Policy, RegisteredClaim};
+pub use registered::{Audience, RegisteredClaims};
+pub use signer::{Issue, Signer, SignerBuilder};
+pub use token::Token;
+pub use verifier::{Verifier, VerifierBuilder};
+
+#[cfg(feature = "derive")]
+#[doc = include_str!("docs/derive.md")]
+pub use jwt_claims_derive::Claims;
+
+/// What generated code calls. Not public API: no semver guarantees.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::nested::{NestedCx, NestedField, verify_nested};
+    pub use std::borrow::Cow;
+}

@@ -1,0 +1,269 @@
+//! The signer: mints tokens of each purpose with that purpose's rules.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+use crate::clock::{Clock, SystemClock};
+use crate::envelope::{self, Envelope, Registered};
+use crate::key::SigningKey;
+use crate::registered::MAX_NUMERIC_DATE;
+use crate::{Claims, Error, RegisteredClaim, Token, base64url, jws};
+
+/// Encodes claims into tokens of their purpose: header `typ` and `alg`
+/// (and `kid`), `aud` from the type, `iat`, `exp`, `iss` when configured,
+/// and a random `jti` when the purpose requires one.
+///
+/// A token without an expiry cannot be made by accident: `exp` comes from
+/// the type's `ttl` or an explicit [`Issue::expires_in`] /
+/// [`Issue::expires_at`], and [`Error::MissingExpiry`] otherwise.
+///
+/// ```
+/// use std::time::Duration;
+/// use jwt_claims::{Algorithm, Claims, HmacKey, Signer};
+/// use serde::{Deserialize, Serialize};
+///
+/// #[derive(Serialize, Deserialize, Claims)]
+/// #[jwt(aud = "billing", typ = "access", ttl = "15m", require = ["sub"])]
+/// struct BillingAccess { org_id: u64 }
+///
+/// let signer = Signer::builder()
+///     .issuer("https://auth.example.com")
+///     .key::<BillingAccess>(HmacKey::new(Algorithm::HS256, &[1; 32])?)
+///     .build()?;
+/// let token = signer
+///     .issue(&BillingAccess { org_id: 7 })
+///     .subject("user-42")
+///     .expires_in(Duration::from_secs(60))
+///     .encode()?;
+/// assert_eq!(token.as_str().split('.').count(), 3);
+/// # Ok::<(), jwt_claims::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct Signer {
+    keys: HashMap<String, SigningKey>,
+    shared: Option<SigningKey>,
+    issuer: Option<String>,
+    clock: Arc<dyn Clock>,
+}
+
+impl Signer {
+    /// Starts configuring a signer.
+    pub fn builder() -> SignerBuilder {
+        SignerBuilder { keys: HashMap::new(), shared: None, issuer: None, clock: Arc::new(SystemClock) }
+    }
+
+    /// Encodes `claims` with the purpose's default lifetime (`ttl`).
+    ///
+    /// # Errors
+    /// [`Error::MissingExpiry`] when the purpose has no `ttl`,
+    /// [`Error::MissingClaim`] when it requires `sub`, and as
+    /// [`Issue::encode`].
+    pub fn encode<T: Claims>(&self, claims: &T) -> Result<Token<T>, Error> {
+        self.issue(claims).encode()
+    }
+
+    /// Starts a token with per-token registered claims (`sub`, expiry,
+    /// `nbf`, `jti`).
+    pub fn issue<'a, T: Claims>(&'a self, claims: &'a T) -> Issue<'a, T> {
+        Issue { signer: self, claims, subject: None, expiry: None, not_before: None, jwt_id: None }
+    }
+}
+
+impl core::fmt::Debug for Signer {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Signer")
+            .field("purposes", &self.keys.keys().collect::<Vec<_>>())
+            .field("shared_key", &self.shared.is_some())
+            .field("issuer", &self.issuer)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Expiry {
+    In(Duration),
+    At(DateTime<Utc>),
+}
+
+/// One token being issued; finish with [`Issue::encode`].
+#[must_use = "an Issue does nothing until encode() is called"]
+pub struct Issue<'a, T> {
+    signer: &'a Signer,
+    claims: &'a T,
+    subject: Option<String>,
+    expiry: Option<Expiry>,
+    not_before: Option<DateTime<Utc>>,
+    jwt_id: Option<String>,
+}
+
+impl<T: Claims> Issue<'_, T> {
+    /// Sets `sub`.
+    pub fn subject(mut self, subject: impl Into<String>) -> Self {
+        self.subject = Some(subject.into());
+        self
+    }
+
+    /// Sets `exp` to now plus `lifetime`, instead of the type's `ttl`.
+    pub fn expires_in(mut self, lifetime: Duration) -> Self {
+        self.expiry = Some(Expiry::In(lifetime));
+        self
+    }
+
+    /// Sets `exp` to `at`, instead of the type's `ttl`.
+    pub fn expires_at(mut self, at: DateTime<Utc>) -> Self {
+        self.expiry = Some(Expiry::At(at));
+        self
+    }
+
+    /// Sets `nbf`.
+    pub fn not_before(mut self, at: DateTime<Utc>) -> Self {
+        self.not_before = Some(at);
+        self
+    }
+
+    /// Sets `jti`; otherwise a random 128-bit one is made when the purpose
+    /// requires `jti`.
+    pub fn jwt_id(mut self, id: impl Into<String>) -> Self {
+        self.jwt_id = Some(id.into());
+        self
+    }
+
+    /// Signs the token.
+    ///
+    /// # Errors
+    /// [`Error::NoKeyForPurpose`] without a key for `T`,
+    /// [`Error::AlgorithmNotAllowed`] when the key's algorithm is outside
+    /// `T`'s allow-list, [`Error::MissingExpiry`], [`Error::MissingClaim`]
+    /// for a required claim not given, [`Error::InvalidClaim`] for an
+    /// expiry past year 9999, [`Error::Configuration`] when the signer's
+    /// issuer contradicts the type's, [`Error::InvalidClaimsShape`] when the
+    /// claims do not serialize to an object free of registered claims.
+    pub fn encode(self) -> Result<Token<T>, Error> {
+        let signer = self.signer;
+        let policy = T::policy();
+        let key = signer
+            .keys
+            .get(policy.name())
+            .or(signer.shared.as_ref())
+            .ok_or_else(|| Error::NoKeyForPurpose { purpose: policy.name().to_owned() })?;
+        if !policy.allows(key.algorithm()) {
+            return Err(Error::AlgorithmNotAllowed { allowed: policy.algorithms().to_vec(), found: key.algorithm() });
+        }
+        let iss = match (policy.issuer(), signer.issuer.as_deref()) {
+            (Some(bound), Some(configured)) if bound != configured => {
+                return Err(Error::Configuration {
+                    reason: format!("the signer issues as \"{configured}\" but the purpose is bound to \"{bound}\""),
+                });
+            }
+            (bound, configured) => bound.or(configured),
+        };
+
+        let now = signer.clock.now();
+        let exp = match self.expiry {
+            Some(Expiry::At(at)) => at.timestamp(),
+            Some(Expiry::In(lifetime)) => add_secs(now.timestamp(), lifetime),
+            None => add_secs(now.timestamp(), policy.ttl().ok_or(Error::MissingExpiry)?),
+        };
+        if !(0..=MAX_NUMERIC_DATE).contains(&exp) {
+            return Err(Error::InvalidClaim { claim: RegisteredClaim::ExpirationTime, reason: "out of range" });
+        }
+        let nbf = match self.not_before {
+            Some(at) => Some(at.timestamp()),
+            None if policy.requires(RegisteredClaim::NotBefore) => Some(now.timestamp()),
+            None => None,
+        };
+        let jti = match self.jwt_id {
+            Some(id) => Some(id),
+            None if policy.requires(RegisteredClaim::JwtId) => Some(random_jwt_id()?),
+            None => None,
+        };
+        if policy.requires(RegisteredClaim::Subject) && self.subject.is_none() {
+            return Err(Error::MissingClaim { claim: RegisteredClaim::Subject });
+        }
+        if policy.requires(RegisteredClaim::Issuer) && iss.is_none() {
+            return Err(Error::MissingClaim { claim: RegisteredClaim::Issuer });
+        }
+
+        let envelope = Envelope {
+            registered: Registered {
+                iss,
+                sub: self.subject.as_deref(),
+                aud: policy,
+                exp,
+                nbf,
+                iat: now.timestamp(),
+                jti: jti.as_deref(),
+            },
+            claims: self.claims,
+        };
+        let payload = serde_json::to_vec(&envelope).map_err(|err| envelope::shape_error(&err))?;
+        let header = jws::header_json(key, Some(policy.token_type()), None);
+        Ok(Token::new(jws::sign_compact(&header, &payload, key)?))
+    }
+}
+
+fn add_secs(now: i64, lifetime: Duration) -> i64 {
+    now.saturating_add(i64::try_from(lifetime.as_secs()).unwrap_or(i64::MAX))
+}
+
+/// 128 random bits, base64url: unguessable and unique in practice.
+fn random_jwt_id() -> Result<String, Error> {
+    let mut bytes = [0u8; 16];
+    aws_lc_rs::rand::fill(&mut bytes).map_err(|_| Error::SigningFailed)?;
+    let mut id = String::with_capacity(22);
+    base64url::encode_into(&bytes, &mut id);
+    Ok(id)
+}
+
+/// Configures a [`Signer`].
+#[must_use]
+pub struct SignerBuilder {
+    keys: HashMap<String, SigningKey>,
+    shared: Option<SigningKey>,
+    issuer: Option<String>,
+    clock: Arc<dyn Clock>,
+}
+
+impl SignerBuilder {
+    /// Sets the key tokens of purpose `T` are signed with.
+    pub fn key<T: Claims>(mut self, key: impl Into<SigningKey>) -> SignerBuilder {
+        self.keys.insert(T::policy().name().to_owned(), key.into());
+        self
+    }
+
+    /// Sets the key for every purpose without a key of its own.
+    pub fn shared_key(mut self, key: impl Into<SigningKey>) -> SignerBuilder {
+        self.shared = Some(key.into());
+        self
+    }
+
+    /// Sets `iss` for purposes that bind no issuer themselves.
+    pub fn issuer(mut self, issuer: impl Into<String>) -> SignerBuilder {
+        self.issuer = Some(issuer.into());
+        self
+    }
+
+    /// The clock; [`SystemClock`] by default.
+    pub fn clock(mut self, clock: impl Clock) -> SignerBuilder {
+        self.clock = Arc::new(clock);
+        self
+    }
+
+    /// Builds the signer.
+    ///
+    /// # Errors
+    /// [`Error::Configuration`] when no key is configured or the issuer is
+    /// empty.
+    pub fn build(self) -> Result<Signer, Error> {
+        if self.keys.is_empty() && self.shared.is_none() {
+            return Err(Error::Configuration { reason: "a signer needs at least one key".into() });
+        }
+        if self.issuer.as_deref() == Some("") {
+            return Err(Error::Configuration { reason: "the issuer is empty".into() });
+        }
+        Ok(Signer { keys: self.keys, shared: self.shared, issuer: self.issuer, clock: self.clock })
+    }
+}

@@ -1,0 +1,160 @@
+//! The claim checks, in the documented order, shared by the typed and the
+//! runtime-policy paths.
+
+use std::time::Duration;
+
+use crate::error::echo;
+use crate::payload::Found;
+use crate::{Audience, Error, Policy, RegisteredClaim, RegisteredClaims};
+
+/// What the verifier adds to a purpose's policy.
+pub(crate) struct Context<'a> {
+    /// Seconds since the epoch.
+    pub(crate) now: i64,
+    /// The verifier's issuer, used when the policy binds none.
+    pub(crate) issuer: Option<&'a str>,
+    /// The verifier's leeway; the larger of it and the policy's applies.
+    pub(crate) leeway: Duration,
+}
+
+/// Checks the registered claims against `policy`: `exp`, `nbf`, `iat`,
+/// `max_age`, `aud`, `iss`, then the required claims.
+pub(crate) fn check(policy: &Policy, found: Found, cx: &Context<'_>) -> Result<RegisteredClaims, Error> {
+    let now = i128::from(cx.now);
+    let leeway = i128::from(policy.leeway().max(cx.leeway).as_secs());
+
+    let exp = found.exp.ok_or(Error::MissingClaim { claim: RegisteredClaim::ExpirationTime })?;
+    if now >= i128::from(exp) + leeway {
+        return Err(Error::Expired { expired_at: exp, now: cx.now });
+    }
+    if let Some(nbf) = found.nbf
+        && now + leeway < i128::from(nbf)
+    {
+        return Err(Error::NotYetValid { not_before: nbf, now: cx.now });
+    }
+    if let Some(iat) = found.iat {
+        if i128::from(iat) > now + leeway {
+            return Err(Error::IssuedInFuture { issued_at: iat, now: cx.now });
+        }
+        if let Some(max_age) = policy.max_age()
+            && now > i128::from(iat) + i128::from(max_age.as_secs()) + leeway
+        {
+            return Err(Error::TooOld { issued_at: iat, max_age: max_age.as_secs(), now: cx.now });
+        }
+    }
+
+    let aud = found.aud.as_ref().ok_or(Error::MissingClaim { claim: RegisteredClaim::Audience })?;
+    if !policy.audiences().any(|expected| aud.contains(expected)) {
+        return Err(Error::WrongAudience {
+            expected: policy.audiences().map(str::to_owned).collect(),
+            found: found_audiences(aud),
+        });
+    }
+
+    if let Some(expected) = policy.issuer().or(cx.issuer) {
+        match found.iss.as_deref() {
+            None => return Err(Error::MissingClaim { claim: RegisteredClaim::Issuer }),
+            Some(iss) if iss != expected => {
+                return Err(Error::WrongIssuer { expected: expected.to_owned(), found: echo(iss) });
+            }
+            Some(_) => {}
+        }
+    }
+
+    for claim in RegisteredClaim::ALL {
+        if policy.requires(claim) && !found.has(claim) {
+            return Err(Error::MissingClaim { claim });
+        }
+    }
+
+    Ok(RegisteredClaims {
+        iss: found.iss,
+        sub: found.sub,
+        aud: found.aud.expect("checked present above"),
+        exp,
+        nbf: found.nbf,
+        iat: found.iat,
+        jti: found.jti,
+    })
+}
+
+/// The token's audiences for an error: a few, each cut short.
+fn found_audiences(aud: &Audience) -> Vec<String> {
+    const MAX_LISTED: usize = 8;
+    aud.iter().take(MAX_LISTED).map(echo).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: i64 = 1_000_000;
+
+    fn policy() -> Policy {
+        Policy::new("t", "access", ["billing"])
+    }
+
+    fn found() -> Found {
+        Found { exp: Some(NOW + 60), aud: Some(Audience::One("billing".into())), ..Found::default() }
+    }
+
+    fn cx() -> Context<'static> {
+        Context { now: NOW, issuer: None, leeway: Duration::ZERO }
+    }
+
+    #[test]
+    fn expired_exactly_at_exp() {
+        let f = Found { exp: Some(NOW), ..found() };
+        assert_eq!(check(&policy(), f, &cx()), Err(Error::Expired { expired_at: NOW, now: NOW }));
+        let f = Found { exp: Some(NOW + 1), ..found() };
+        assert!(check(&policy(), f, &cx()).is_ok());
+    }
+
+    #[test]
+    fn leeway_is_the_larger_of_policy_and_verifier() {
+        let f = || Found { exp: Some(NOW - 5), ..found() };
+        let lenient = policy().with_leeway(Duration::from_secs(10));
+        assert!(check(&lenient, f(), &cx()).is_ok());
+        let cx = Context { leeway: Duration::from_secs(10), ..cx() };
+        assert!(check(&policy(), f(), &cx).is_ok());
+    }
+
+    #[test]
+    fn audience_array_must_contain_one_of_the_policy_audiences() {
+        let f = Found { aud: Some(Audience::Many(vec!["reports".into(), "billing".into()])), ..found() };
+        assert!(check(&policy(), f, &cx()).is_ok());
+        let f = Found { aud: Some(Audience::Many(vec!["reports".into(), "Billing".into()])), ..found() };
+        assert_eq!(
+            check(&policy(), f, &cx()),
+            Err(Error::WrongAudience { expected: vec!["billing".into()], found: vec!["reports".into(), "Billing".into()] })
+        );
+    }
+
+    #[test]
+    fn policy_issuer_wins_over_verifier_issuer() {
+        let p = policy().with_issuer("type-issuer");
+        let cx = Context { issuer: Some("verifier-issuer"), ..cx() };
+        let f = Found { iss: Some("verifier-issuer".into()), ..found() };
+        assert_eq!(
+            check(&p, f, &cx),
+            Err(Error::WrongIssuer { expected: "type-issuer".into(), found: "verifier-issuer".into() })
+        );
+    }
+
+    #[test]
+    fn max_age_requires_iat_and_bounds_it() {
+        let p = policy().with_max_age(Duration::from_secs(100));
+        assert_eq!(check(&p, found(), &cx()), Err(Error::MissingClaim { claim: RegisteredClaim::IssuedAt }));
+        let old = Found { iat: Some(NOW - 101), ..found() };
+        assert_eq!(check(&p, old, &cx()), Err(Error::TooOld { issued_at: NOW - 101, max_age: 100, now: NOW }));
+        let fresh = Found { iat: Some(NOW - 100), ..found() };
+        assert!(check(&p, fresh, &cx()).is_ok());
+    }
+
+    #[test]
+    fn huge_leeway_does_not_overflow() {
+        let p = policy().with_leeway(Duration::from_secs(u64::MAX));
+        let f = Found { exp: Some(0), nbf: Some(i64::MAX), iat: Some(i64::MAX), ..found() };
+        assert!(check(&p, f, &cx()).is_ok());
+    }
+}

@@ -1,0 +1,253 @@
+//! The verifier: built once from configuration, then decodes any purpose.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::de::DeserializeOwned;
+
+use crate::clock::{Clock, SystemClock};
+use crate::jws::{self, DEFAULT_MAX_TOKEN_SIZE, Rules, TypeRule};
+use crate::key::VerifyingKey;
+use crate::nested::{DEFAULT_MAX_NESTING_DEPTH, NestedCx};
+use crate::validation::{self, Context};
+use crate::{Claims, Decoded, Error, Policy, payload};
+
+/// Decodes tokens of any purpose, each with its own policy and keys.
+///
+/// Build it once at start-up: keys are parsed when they are built, and the
+/// verifier is `Send + Sync`, so share it (e.g. in an `Arc`) across
+/// requests.
+///
+/// Keys belong to purposes: [`VerifierBuilder::key`] registers a key for
+/// one claims type, so a token is only ever checked with the keys of the
+/// type it is decoded as, nested tokens included. A key shared by every
+/// purpose without keys of its own is an explicit choice
+/// ([`VerifierBuilder::shared_key`]).
+///
+/// ```
+/// use jwt_claims::{Algorithm, Claims, HmacKey, Signer, Verifier, Error};
+/// use serde::{Deserialize, Serialize};
+///
+/// #[derive(Serialize, Deserialize, Claims)]
+/// #[jwt(aud = "billing", typ = "access", ttl = "15m")]
+/// struct BillingAccess { org_id: u64 }
+///
+/// #[derive(Serialize, Deserialize, Claims)]
+/// #[jwt(aud = "billing", typ = "refresh", ttl = "30d")]
+/// struct BillingRefresh { org_id: u64 }
+///
+/// let key = HmacKey::new(Algorithm::HS256, &[9; 32])?;
+/// let signer = Signer::builder().issuer("auth").shared_key(key.clone()).build()?;
+/// let verifier = Verifier::builder().issuer("auth").shared_key(key).build()?;
+///
+/// let access = signer.encode(&BillingAccess { org_id: 7 })?;
+/// assert_eq!(verifier.decode::<BillingAccess>(access.as_str())?.org_id, 7);
+///
+/// let refresh = signer.encode(&BillingRefresh { org_id: 7 })?;
+/// let err = verifier.decode::<BillingAccess>(refresh.as_str()).unwrap_err();
+/// assert_eq!(err, Error::WrongType { expected: "access".into(), found: "refresh".into() });
+/// # Ok::<(), Error>(())
+/// ```
+#[derive(Clone)]
+pub struct Verifier {
+    keys: HashMap<String, Vec<VerifyingKey>>,
+    shared: Vec<VerifyingKey>,
+    issuer: Option<String>,
+    leeway: Duration,
+    clock: Arc<dyn Clock>,
+    max_size: usize,
+    max_depth: usize,
+}
+
+impl Verifier {
+    /// Starts configuring a verifier.
+    pub fn builder() -> VerifierBuilder {
+        VerifierBuilder {
+            keys: HashMap::new(),
+            shared: Vec::new(),
+            issuer: None,
+            leeway: Duration::ZERO,
+            clock: Arc::new(SystemClock),
+            max_size: DEFAULT_MAX_TOKEN_SIZE,
+            max_depth: DEFAULT_MAX_NESTING_DEPTH,
+        }
+    }
+
+    /// Decodes `token` as purpose `T`: every JWS and claim check of `T`'s
+    /// policy, then each nested token with its own type's.
+    ///
+    /// # Errors
+    /// The variant of [`Error`] naming the first check that failed.
+    pub fn decode<T: Claims>(&self, token: &str) -> Result<Decoded<T>, Error> {
+        let mut cx = self.context();
+        self.decode_in(token, &mut cx)
+    }
+
+    /// Decodes `token` with a policy built at run time into any
+    /// deserializable value (a `serde_json::Value`, a struct without the
+    /// derive). The checks are the same as [`Verifier::decode`]'s; keys are
+    /// those registered for the policy's name (or the shared ones). The
+    /// value never contains the registered claims: read them from
+    /// [`Decoded::registered`].
+    ///
+    /// # Errors
+    /// As [`Verifier::decode`].
+    pub fn decode_with_policy<V: DeserializeOwned>(&self, token: &str, policy: &Policy) -> Result<Decoded<V>, Error> {
+        let mut cx = self.context();
+        self.decode_core(token, policy, &mut cx)
+    }
+
+    /// The largest token accepted, in bytes; nested tokens share it.
+    pub fn max_token_size(&self) -> usize {
+        self.max_size
+    }
+
+    /// How deep tokens may nest.
+    pub fn max_depth(&self) -> usize {
+        self.max_depth
+    }
+
+    fn context(&self) -> NestedCx<'_> {
+        NestedCx { verifier: self, depth: 0, budget: self.max_size, now: self.clock.now().timestamp() }
+    }
+
+    /// One level of a typed decode; nested tokens recurse through here.
+    pub(crate) fn decode_in<T: Claims>(&self, token: &str, cx: &mut NestedCx<'_>) -> Result<Decoded<T>, Error> {
+        let mut decoded = self.decode_core::<T>(token, T::policy(), cx)?;
+        decoded.claims.__verify_nested(cx)?;
+        Ok(decoded)
+    }
+
+    fn decode_core<V: DeserializeOwned>(
+        &self,
+        token: &str,
+        policy: &Policy,
+        cx: &mut NestedCx<'_>,
+    ) -> Result<Decoded<V>, Error> {
+        let rules = Rules {
+            algorithms: policy.algorithms(),
+            typ: TypeRule::Policy(policy),
+            allow_content_type: false,
+            keys: self.keys_for(policy),
+            purpose: policy.name(),
+            collect_header: false,
+        };
+        let checked = jws::verify(token, cx.budget, &rules)?;
+        cx.budget -= token.len();
+        let (found, claims) = payload::decode::<V>(&checked.payload)?;
+        let context = Context { now: cx.now, issuer: self.issuer.as_deref(), leeway: self.leeway };
+        let registered = validation::check(policy, found, &context)?;
+        Ok(Decoded { claims, registered, algorithm: checked.header.algorithm(), kid: checked.header.into_kid() })
+    }
+
+    fn keys_for(&self, policy: &Policy) -> &[VerifyingKey] {
+        match self.keys.get(policy.name()) {
+            Some(keys) => keys,
+            None => &self.shared,
+        }
+    }
+}
+
+impl core::fmt::Debug for Verifier {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Verifier")
+            .field("purposes", &self.keys.keys().collect::<Vec<_>>())
+            .field("shared_keys", &self.shared.len())
+            .field("issuer", &self.issuer)
+            .field("leeway", &self.leeway)
+            .field("max_size", &self.max_size)
+            .field("max_depth", &self.max_depth)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Configures a [`Verifier`].
+#[must_use]
+pub struct VerifierBuilder {
+    keys: HashMap<String, Vec<VerifyingKey>>,
+    shared: Vec<VerifyingKey>,
+    issuer: Option<String>,
+    leeway: Duration,
+    clock: Arc<dyn Clock>,
+    max_size: usize,
+    max_depth: usize,
+}
+
+impl VerifierBuilder {
+    /// Adds a key for purpose `T`. Several keys may serve one purpose; a
+    /// token's `alg` and `kid` choose among them.
+    pub fn key<T: Claims>(self, key: impl Into<VerifyingKey>) -> VerifierBuilder {
+        self.policy_key(T::policy(), key)
+    }
+
+    /// Adds a key for a policy built at run time (by its name).
+    pub fn policy_key(mut self, policy: &Policy, key: impl Into<VerifyingKey>) -> VerifierBuilder {
+        self.keys.entry(policy.name().to_owned()).or_default().push(key.into());
+        self
+    }
+
+    /// Adds a key used by every purpose that has no key of its own.
+    ///
+    /// Purposes that share a key are still told apart by `typ` and `aud`,
+    /// but a key per purpose also confines a leaked key to one purpose.
+    pub fn shared_key(mut self, key: impl Into<VerifyingKey>) -> VerifierBuilder {
+        self.shared.push(key.into());
+        self
+    }
+
+    /// The issuer `iss` must equal, for purposes that bind none themselves.
+    pub fn issuer(mut self, issuer: impl Into<String>) -> VerifierBuilder {
+        self.issuer = Some(issuer.into());
+        self
+    }
+
+    /// Clock skew tolerated on every purpose (the larger of this and the
+    /// purpose's own leeway applies).
+    pub fn leeway(mut self, leeway: Duration) -> VerifierBuilder {
+        self.leeway = leeway;
+        self
+    }
+
+    /// The clock; [`SystemClock`] by default.
+    pub fn clock(mut self, clock: impl Clock) -> VerifierBuilder {
+        self.clock = Arc::new(clock);
+        self
+    }
+
+    /// The size limit in bytes, shared by a token and all tokens nested in
+    /// it (default 64 KiB). A larger token is refused before decoding.
+    pub fn max_token_size(mut self, bytes: usize) -> VerifierBuilder {
+        self.max_size = bytes;
+        self
+    }
+
+    /// How deep tokens may nest (default 4).
+    pub fn max_nesting_depth(mut self, depth: usize) -> VerifierBuilder {
+        self.max_depth = depth;
+        self
+    }
+
+    /// Builds the verifier.
+    ///
+    /// # Errors
+    /// [`Error::Configuration`] when no key is configured or the issuer is
+    /// empty.
+    pub fn build(self) -> Result<Verifier, Error> {
+        if self.keys.is_empty() && self.shared.is_empty() {
+            return Err(Error::Configuration { reason: "a verifier needs at least one key".into() });
+        }
+        if self.issuer.as_deref() == Some("") {
+            return Err(Error::Configuration { reason: "the issuer is empty".into() });
+        }
+        Ok(Verifier {
+            keys: self.keys,
+            shared: self.shared,
+            issuer: self.issuer,
+            leeway: self.leeway,
+            clock: self.clock,
+            max_size: self.max_size,
+            max_depth: self.max_depth,
+        })
+    }
+}
