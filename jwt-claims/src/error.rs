@@ -295,6 +295,16 @@ pub(crate) fn echo(found: &str) -> String {
     }
 }
 
+/// Seconds since the epoch, shown as an RFC 3339 UTC time.
+struct Time(i64);
+
+impl fmt::Display for Time {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let time = crate::registered::to_datetime(self.0);
+        write!(f, "{}", time.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+    }
+}
+
 struct Quoted<'a, T>(&'a [T]);
 
 impl<T: fmt::Display> fmt::Display for Quoted<'_, T> {
@@ -364,17 +374,19 @@ impl fmt::Display for Error {
             }
             Error::MissingClaim { claim } => write!(f, "missing \"{}\" claim", claim.name()),
             Error::Expired { expired_at, now } => {
-                write!(f, "token expired at {expired_at} (now {now})")
+                write!(f, "token expired at {} (now {})", Time(*expired_at), Time(*now))
             }
             Error::NotYetValid { not_before, now } => {
-                write!(f, "token not valid before {not_before} (now {now})")
+                write!(f, "token not valid before {} (now {})", Time(*not_before), Time(*now))
             }
             Error::IssuedInFuture { issued_at, now } => {
-                write!(f, "token issued in the future at {issued_at} (now {now})")
+                write!(f, "token issued in the future at {} (now {})", Time(*issued_at), Time(*now))
             }
             Error::TooOld { issued_at, max_age, now } => write!(
                 f,
-                "token too old: issued at {issued_at}, max age {max_age}s (now {now})"
+                "token too old: issued at {}, max age {max_age}s (now {})",
+                Time(*issued_at),
+                Time(*now)
             ),
             Error::WrongAudience { expected, found } => write!(
                 f,
@@ -426,7 +438,10 @@ mod tests {
             Error::Nested { path: "grants[3].inner".into(), source: Box::new(inner.clone()) }
         );
         assert_eq!(err.root_cause(), &inner);
-        assert_eq!(err.to_string(), "nested token \"grants[3].inner\": token expired at 1 (now 2)");
+        assert_eq!(
+            err.to_string(),
+            "nested token \"grants[3].inner\": token expired at 1970-01-01T00:00:01Z (now 1970-01-01T00:00:02Z)"
+        );
     }
 
     #[test]

@@ -8,11 +8,11 @@
 //! use jwt_claims::{Algorithm, Claims, Error, HmacKey, Signer, Verifier};
 //! use serde::{Deserialize, Serialize};
 //!
-//! #[derive(Serialize, Deserialize, Claims)]
+//! #[derive(Debug, Serialize, Deserialize, Claims)]
 //! #[jwt(aud = "billing", typ = "access", ttl = "15m")]
 //! struct BillingAccess { org_id: u64 }
 //!
-//! #[derive(Serialize, Deserialize, Claims)]
+//! #[derive(Debug, Serialize, Deserialize, Claims)]
 //! #[jwt(aud = "reports", typ = "access", ttl = "15m")]
 //! struct ReportsAccess { org_id: u64 }
 //!
@@ -86,6 +86,11 @@ pub use verifier::{Verifier, VerifierBuilder};
 #[cfg(feature = "derive")]
 #[doc = include_str!("docs/derive.md")]
 pub use jwt_claims_derive::Claims;
+
+// The README's examples are part of the documentation: keep them compiling.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;
 
 /// What generated code calls. Not public API: no semver guarantees.
 #[doc(hidden)]

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, IgnoredAny};
 
 use crate::clock::{Clock, SystemClock};
 use crate::jws::{self, DEFAULT_MAX_TOKEN_SIZE, Rules, TypeRule};
@@ -29,11 +29,11 @@ use crate::{Claims, Decoded, Error, Policy, payload};
 /// use jwt_claims::{Algorithm, Claims, HmacKey, Signer, Verifier, Error};
 /// use serde::{Deserialize, Serialize};
 ///
-/// #[derive(Serialize, Deserialize, Claims)]
+/// #[derive(Debug, Serialize, Deserialize, Claims)]
 /// #[jwt(aud = "billing", typ = "access", ttl = "15m")]
 /// struct BillingAccess { org_id: u64 }
 ///
-/// #[derive(Serialize, Deserialize, Claims)]
+/// #[derive(Debug, Serialize, Deserialize, Claims)]
 /// #[jwt(aud = "billing", typ = "refresh", ttl = "30d")]
 /// struct BillingRefresh { org_id: u64 }
 ///
@@ -135,8 +135,20 @@ impl Verifier {
         };
         let checked = jws::verify(token, cx.budget, &rules)?;
         cx.budget -= token.len();
-        let (found, claims) = payload::decode::<V>(&checked.payload)?;
         let context = Context { now: cx.now, issuer: self.issuer.as_deref(), leeway: self.leeway };
+        let (found, claims) = match payload::decode::<V>(&checked.payload) {
+            Ok(decoded) => decoded,
+            Err(err @ Error::InvalidClaims { .. }) => {
+                // A token for another purpose usually has other claims too:
+                // report the purpose mismatch (audience, expiry…), which
+                // says more than the claims type's complaint. Error path only.
+                if let Ok((found, IgnoredAny)) = payload::decode::<IgnoredAny>(&checked.payload) {
+                    validation::check(policy, found, &context)?;
+                }
+                return Err(err);
+            }
+            Err(err) => return Err(err),
+        };
         let registered = validation::check(policy, found, &context)?;
         Ok(Decoded { claims, registered, algorithm: checked.header.algorithm(), kid: checked.header.into_kid() })
     }
