@@ -140,7 +140,9 @@ mod tests {
 
     #[test]
     fn names_are_case_sensitive_and_none_is_not_an_algorithm() {
-        for name in ["hs256", "Hs256", "none", "None", "NONE", "", "ES512", "HS256 "] {
+        for name in [
+            "hs256", "Hs256", "none", "None", "NONE", "", "ES512", "HS256 ",
+        ] {
             assert_eq!(Algorithm::from_name(name), None, "{name:?}");
         }
     }

@@ -28,7 +28,10 @@ use crate::{Algorithm, Error, HmacKey};
 pub fn hmac_key_with_short_secret(algorithm: Algorithm, secret: &[u8]) -> Result<HmacKey, Error> {
     HmacKey::min_secret_len(algorithm)?;
     if secret.is_empty() {
-        return Err(Error::InvalidKey { algorithm, reason: "the secret is empty".into() });
+        return Err(Error::InvalidKey {
+            algorithm,
+            reason: "the secret is empty".into(),
+        });
     }
     Ok(HmacKey::new_unchecked_length(algorithm, secret))
 }

@@ -130,7 +130,11 @@ impl<'m, M: SerializeMap> Serializer for Flatten<'m, M> {
         value.serialize(self)
     }
 
-    fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _: &'static str, value: &T) -> Result<(), M::Error> {
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        value: &T,
+    ) -> Result<(), M::Error> {
         value.serialize(self)
     }
 
@@ -152,7 +156,11 @@ impl<'m, M: SerializeMap> Serializer for Flatten<'m, M> {
         Err(not_an_object())
     }
 
-    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeTupleStruct, M::Error> {
+    fn serialize_tuple_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleStruct, M::Error> {
         Err(not_an_object())
     }
 
@@ -170,7 +178,11 @@ impl<'m, M: SerializeMap> Serializer for Flatten<'m, M> {
         Ok(FlattenMap(self.0))
     }
 
-    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeStruct, M::Error> {
+    fn serialize_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStruct, M::Error> {
         Ok(FlattenStruct(self.0))
     }
 
@@ -191,7 +203,11 @@ impl<M: SerializeMap> SerializeStruct for FlattenStruct<'_, M> {
     type Ok = ();
     type Error = M::Error;
 
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), M::Error> {
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<(), M::Error> {
         registered_member(key)?;
         self.0.serialize_entry(key, value)
     }
@@ -227,5 +243,7 @@ impl<M: SerializeMap> SerializeMap for FlattenMap<'_, M> {
 
 /// A serialization failure of the claims, as our error.
 pub(crate) fn shape_error(err: &serde_json::Error) -> crate::Error {
-    crate::Error::InvalidClaimsShape { reason: crate::json_object::reason(err) }
+    crate::Error::InvalidClaimsShape {
+        reason: crate::json_object::reason(err),
+    }
 }

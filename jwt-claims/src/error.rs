@@ -271,9 +271,15 @@ impl Error {
         match self {
             Error::Nested { path, source } => {
                 let sep = if path.starts_with('[') { "" } else { "." };
-                Error::Nested { path: format!("{segment}{sep}{path}"), source }
+                Error::Nested {
+                    path: format!("{segment}{sep}{path}"),
+                    source,
+                }
             }
-            other => Error::Nested { path: segment.to_owned(), source: Box::new(other) },
+            other => Error::Nested {
+                path: segment.to_owned(),
+                source: Box::new(other),
+            },
         }
     }
 
@@ -301,7 +307,11 @@ struct Time(i64);
 impl fmt::Display for Time {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let time = crate::registered::to_datetime(self.0);
-        write!(f, "{}", time.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        write!(
+            f,
+            "{}",
+            time.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        )
     }
 }
 
@@ -330,7 +340,10 @@ impl fmt::Display for Error {
                 write!(f, "malformed token: expected 3 segments, found {found}")
             }
             Error::InvalidBase64 { part } => {
-                write!(f, "malformed token: {part} is not strict unpadded base64url")
+                write!(
+                    f,
+                    "malformed token: {part} is not strict unpadded base64url"
+                )
             }
             Error::InvalidJson { part, reason } => {
                 write!(f, "malformed token: {part} is not a JSON object: {reason}")
@@ -344,7 +357,11 @@ impl fmt::Display for Error {
                 write!(f, "unsupported algorithm \"{found}\"")
             }
             Error::AlgorithmNotAllowed { allowed, found } => {
-                write!(f, "algorithm not allowed: expected one of {}, found \"{found}\"", Quoted(allowed))
+                write!(
+                    f,
+                    "algorithm not allowed: expected one of {}, found \"{found}\"",
+                    Quoted(allowed)
+                )
             }
             Error::AlgorithmMismatch { expected, found } => write!(
                 f,
@@ -359,10 +376,16 @@ impl fmt::Display for Error {
             }
             Error::MissingType => f.write_str("header has no \"typ\": explicit typing is required"),
             Error::WrongType { expected, found } => {
-                write!(f, "wrong token type: expected \"{expected}\", found \"{found}\"")
+                write!(
+                    f,
+                    "wrong token type: expected \"{expected}\", found \"{found}\""
+                )
             }
             Error::UnexpectedContentType { found } => {
-                write!(f, "unexpected content type \"{found}\": this purpose wraps no token")
+                write!(
+                    f,
+                    "unexpected content type \"{found}\": this purpose wraps no token"
+                )
             }
             Error::NoKeyForPurpose { purpose } => {
                 write!(f, "no key configured for purpose \"{purpose}\"")
@@ -374,15 +397,34 @@ impl fmt::Display for Error {
             }
             Error::MissingClaim { claim } => write!(f, "missing \"{}\" claim", claim.name()),
             Error::Expired { expired_at, now } => {
-                write!(f, "token expired at {} (now {})", Time(*expired_at), Time(*now))
+                write!(
+                    f,
+                    "token expired at {} (now {})",
+                    Time(*expired_at),
+                    Time(*now)
+                )
             }
             Error::NotYetValid { not_before, now } => {
-                write!(f, "token not valid before {} (now {})", Time(*not_before), Time(*now))
+                write!(
+                    f,
+                    "token not valid before {} (now {})",
+                    Time(*not_before),
+                    Time(*now)
+                )
             }
             Error::IssuedInFuture { issued_at, now } => {
-                write!(f, "token issued in the future at {} (now {})", Time(*issued_at), Time(*now))
+                write!(
+                    f,
+                    "token issued in the future at {} (now {})",
+                    Time(*issued_at),
+                    Time(*now)
+                )
             }
-            Error::TooOld { issued_at, max_age, now } => write!(
+            Error::TooOld {
+                issued_at,
+                max_age,
+                now,
+            } => write!(
                 f,
                 "token too old: issued at {}, max age {max_age}s (now {})",
                 Time(*issued_at),
@@ -395,7 +437,10 @@ impl fmt::Display for Error {
                 Quoted(found)
             ),
             Error::WrongIssuer { expected, found } => {
-                write!(f, "wrong issuer: expected \"{expected}\", found \"{found}\"")
+                write!(
+                    f,
+                    "wrong issuer: expected \"{expected}\", found \"{found}\""
+                )
             }
             Error::InvalidClaims { reason } => write!(f, "invalid claims: {reason}"),
             Error::Nested { path, source } => write!(f, "nested token \"{path}\": {source}"),
@@ -406,9 +451,9 @@ impl fmt::Display for Error {
             Error::InvalidKey { algorithm, reason } => {
                 write!(f, "invalid {algorithm} key: {reason}")
             }
-            Error::MissingExpiry => f.write_str(
-                "no expiry: the purpose has no ttl and no explicit expiry was given",
-            ),
+            Error::MissingExpiry => {
+                f.write_str("no expiry: the purpose has no ttl and no explicit expiry was given")
+            }
             Error::InvalidClaimsShape { reason } => write!(f, "cannot encode claims: {reason}"),
             Error::Configuration { reason } => write!(f, "configuration error: {reason}"),
             Error::SigningFailed => f.write_str("signing failed"),
@@ -431,11 +476,21 @@ mod tests {
 
     #[test]
     fn nested_paths_join_outermost_first() {
-        let inner = Error::Expired { expired_at: 1, now: 2 };
-        let err = inner.clone().nested_at("inner").nested_at("[3]").nested_at("grants");
+        let inner = Error::Expired {
+            expired_at: 1,
+            now: 2,
+        };
+        let err = inner
+            .clone()
+            .nested_at("inner")
+            .nested_at("[3]")
+            .nested_at("grants");
         assert_eq!(
             err,
-            Error::Nested { path: "grants[3].inner".into(), source: Box::new(inner.clone()) }
+            Error::Nested {
+                path: "grants[3].inner".into(),
+                source: Box::new(inner.clone())
+            }
         );
         assert_eq!(err.root_cause(), &inner);
         assert_eq!(
@@ -454,7 +509,13 @@ mod tests {
 
     #[test]
     fn audience_error_lists_both_sides() {
-        let err = Error::WrongAudience { expected: vec!["billing".into()], found: vec!["reports".into()] };
-        assert_eq!(err.to_string(), r#"wrong audience: expected ["billing"], found ["reports"]"#);
+        let err = Error::WrongAudience {
+            expected: vec!["billing".into()],
+            found: vec!["reports".into()],
+        };
+        assert_eq!(
+            err.to_string(),
+            r#"wrong audience: expected ["billing"], found ["reports"]"#
+        );
     }
 }

@@ -53,7 +53,11 @@ impl<'de> MemberSet<'de> {
         if let Some(spill) = &mut self.spill {
             return spill.insert(name);
         }
-        if self.inline[..self.len].iter().flatten().any(|seen| *seen == name) {
+        if self.inline[..self.len]
+            .iter()
+            .flatten()
+            .any(|seen| *seen == name)
+        {
             return false;
         }
         if self.len < INLINE {

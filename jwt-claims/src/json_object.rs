@@ -10,11 +10,17 @@ use crate::error::Part;
 pub(crate) fn parse<'de, T>(
     bytes: &'de [u8],
     part: Part,
-    read: impl FnOnce(&mut serde_json::Deserializer<serde_json::de::SliceRead<'de>>, &mut Option<String>) -> serde_json::Result<T>,
+    read: impl FnOnce(
+        &mut serde_json::Deserializer<serde_json::de::SliceRead<'de>>,
+        &mut Option<String>,
+    ) -> serde_json::Result<T>,
 ) -> Result<T, Error> {
     // Leading whitespace is legal JSON; a BOM, an array or a scalar is not an object.
     if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
-        return Err(Error::InvalidJson { part, reason: "not a JSON object".to_owned() });
+        return Err(Error::InvalidJson {
+            part,
+            reason: "not a JSON object".to_owned(),
+        });
     }
     let mut duplicate = None;
     let mut de = serde_json::Deserializer::from_slice(bytes);
@@ -22,8 +28,13 @@ pub(crate) fn parse<'de, T>(
     value.map_err(|err| match (duplicate.take(), err.classify(), part) {
         (Some(name), _, _) => Error::DuplicateMember { part, name },
         // Well-formed JSON the claims type would not take.
-        (None, serde_json::error::Category::Data, Part::Payload) => Error::InvalidClaims { reason: reason(&err) },
-        (None, _, _) => Error::InvalidJson { part, reason: reason(&err) },
+        (None, serde_json::error::Category::Data, Part::Payload) => Error::InvalidClaims {
+            reason: reason(&err),
+        },
+        (None, _, _) => Error::InvalidJson {
+            part,
+            reason: reason(&err),
+        },
     })
 }
 

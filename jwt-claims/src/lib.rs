@@ -36,25 +36,36 @@
 //!   algorithm and parsed once.
 //!
 //! ## Crypto backend
-//! Signatures are made and checked by [aws-lc-rs], the backend of
-//! jsonwebtoken's `aws_lc_rs` feature, called directly so that keys stay
-//! parsed between calls. The `aws_lc_rs` feature (on by default) selects it;
-//! building without it is a compile error, never a run-time panic.
+//! One of two backends makes and checks signatures, chosen by feature:
+//!
+//! | feature | backend | notes |
+//! |---|---|---|
+//! | `aws_lc_rs` (default) | [aws-lc-rs], called directly | keys parsed once; the fast one |
+//! | `rust_crypto` | jsonwebtoken's RustCrypto provider | pure Rust, no C compiler; several times slower |
+//!
+//! To switch to pure Rust: `jwt-claims = { version = "0.1", default-features
+//! = false, features = ["derive", "rust_crypto"] }`. A build with both
+//! features (feature unification in a workspace can cause that) uses
+//! aws-lc-rs; a build with neither stops with a compile error naming the
+//! features. Neither case can panic at run time. [`CRYPTO_BACKEND`] says
+//! which backend a build uses.
 //!
 //! [aws-lc-rs]: https://docs.rs/aws-lc-rs
 
-#[cfg(not(feature = "aws_lc_rs"))]
+#[cfg(not(any(feature = "aws_lc_rs", feature = "rust_crypto")))]
 compile_error!(
-    "jwt-claims needs a crypto backend: enable its `aws_lc_rs` feature (on by default), \
-     e.g. `jwt-claims = { version = \"0.1\", features = [\"aws_lc_rs\"] }`"
+    "jwt-claims needs a crypto backend: enable its `aws_lc_rs` feature (on by default) \
+     or its `rust_crypto` feature, e.g. `jwt-claims = { version = \"0.1\", features = [\"aws_lc_rs\"] }`"
 );
 
 mod algorithm;
 mod base64url;
 mod claims;
 mod clock;
+mod crypto;
 pub mod dangerous;
 mod decoded;
+mod der;
 mod envelope;
 mod error;
 mod json;
@@ -82,6 +93,14 @@ pub use registered::{Audience, RegisteredClaims};
 pub use signer::{Issue, Signer, SignerBuilder};
 pub use token::Token;
 pub use verifier::{Verifier, VerifierBuilder};
+
+/// The crypto backend this build signs and verifies with: `"aws-lc-rs"`
+/// or `"rust-crypto"`. When a build enables both features, aws-lc-rs wins.
+///
+/// ```
+/// assert!(["aws-lc-rs", "rust-crypto"].contains(&jwt_claims::CRYPTO_BACKEND));
+/// ```
+pub const CRYPTO_BACKEND: &str = crypto::BACKEND;
 
 #[cfg(feature = "derive")]
 #[doc = include_str!("docs/derive.md")]

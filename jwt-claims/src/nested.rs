@@ -42,7 +42,10 @@ pub struct Nested<T> {
 impl<T> Nested<T> {
     /// Wraps a token minted for `T`, to be embedded in outer claims.
     pub fn new(token: Token<T>) -> Nested<T> {
-        Nested { token: token.into_string(), verified: None }
+        Nested {
+            token: token.into_string(),
+            verified: None,
+        }
     }
 
     /// The nested token's compact serialization.
@@ -64,14 +67,19 @@ impl<T> Nested<T> {
 
 impl<T: Clone> Clone for Nested<T> {
     fn clone(&self) -> Self {
-        Nested { token: self.token.clone(), verified: self.verified.clone() }
+        Nested {
+            token: self.token.clone(),
+            verified: self.verified.clone(),
+        }
     }
 }
 
 impl<T: fmt::Debug> fmt::Debug for Nested<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // The token is a bearer credential: show what it says, not what it is.
-        f.debug_struct("Nested").field("verified", &self.verified).finish_non_exhaustive()
+        f.debug_struct("Nested")
+            .field("verified", &self.verified)
+            .finish_non_exhaustive()
     }
 }
 
@@ -97,7 +105,10 @@ impl<'de, T> serde::Deserialize<'de> for Nested<T> {
             }
         }
         let token = deserializer.deserialize_str(TokenString)?;
-        Ok(Nested { token, verified: None })
+        Ok(Nested {
+            token,
+            verified: None,
+        })
     }
 }
 
@@ -145,7 +156,9 @@ impl<F: NestedField> NestedField for Option<F> {
 impl<F: NestedField> NestedField for Vec<F> {
     fn verify_tokens(&mut self, cx: &mut NestedCx<'_>) -> Result<(), Error> {
         for (index, field) in self.iter_mut().enumerate() {
-            field.verify_tokens(cx).map_err(|err| err.nested_at(&format!("[{index}]")))?;
+            field
+                .verify_tokens(cx)
+                .map_err(|err| err.nested_at(&format!("[{index}]")))?;
         }
         Ok(())
     }
@@ -153,6 +166,10 @@ impl<F: NestedField> NestedField for Vec<F> {
 
 /// Verifies the nested tokens of the field serialized as `name`; what the
 /// derive calls for each `#[jwt(nested)]` field.
-pub fn verify_nested<F: NestedField>(field: &mut F, name: &'static str, cx: &mut NestedCx<'_>) -> Result<(), Error> {
+pub fn verify_nested<F: NestedField>(
+    field: &mut F,
+    name: &'static str,
+    cx: &mut NestedCx<'_>,
+) -> Result<(), Error> {
     field.verify_tokens(cx).map_err(|err| err.nested_at(name))
 }

@@ -11,7 +11,9 @@
 use std::borrow::Cow;
 
 use serde::de::value::{BorrowedStrDeserializer, StringDeserializer};
-use serde::de::{self, DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{
+    self, DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor,
+};
 
 use crate::error::{Part, echo};
 use crate::json::{JsonStr, MemberSet};
@@ -49,7 +51,12 @@ pub(crate) fn decode<T: DeserializeOwned>(payload: &[u8]) -> Result<(Found, T), 
     let mut found = Found::default();
     let mut failure = None;
     let result = crate::json_object::parse(payload, Part::Payload, |de, duplicate| {
-        T::deserialize(Intercept { de, found: &mut found, failure: &mut failure, duplicate })
+        T::deserialize(Intercept {
+            de,
+            found: &mut found,
+            failure: &mut failure,
+            duplicate,
+        })
     });
     match (result, failure) {
         (Ok(claims), _) => Ok((found, claims)),
@@ -72,8 +79,18 @@ impl<'de> de::Deserializer<'de> for Intercept<'_, 'de> {
     type Error = serde_json::Error;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
-        let Intercept { de, found, failure, duplicate } = self;
-        de.deserialize_map(InterceptVisitor { visitor, found, failure, duplicate })
+        let Intercept {
+            de,
+            found,
+            failure,
+            duplicate,
+        } = self;
+        de.deserialize_map(InterceptVisitor {
+            visitor,
+            found,
+            failure,
+            duplicate,
+        })
     }
 
     serde::forward_to_deserialize_any! {
@@ -119,7 +136,10 @@ struct InterceptMap<'a, 'de, A> {
 impl<'de, A: MapAccess<'de>> MapAccess<'de> for InterceptMap<'_, 'de, A> {
     type Error = A::Error;
 
-    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, A::Error> {
         loop {
             let Some(JsonStr(name)) = self.map.next_key::<JsonStr<'de>>()? else {
                 return Ok(None);
@@ -215,7 +235,11 @@ impl<'de> Visitor<'de> for ClaimValueVisitor {
                 _ => mixed = true,
             }
         }
-        Ok(if mixed { ClaimValue::MixedArray } else { ClaimValue::Strings(strings) })
+        Ok(if mixed {
+            ClaimValue::MixedArray
+        } else {
+            ClaimValue::Strings(strings)
+        })
     }
 
     fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<ClaimValue, M::Error> {
@@ -250,7 +274,9 @@ fn store(found: &mut Found, claim: RegisteredClaim, value: ClaimValue) -> Result
                 _ => return Err(invalid("expected a string or an array of strings")),
             });
         }
-        RegisteredClaim::ExpirationTime | RegisteredClaim::NotBefore | RegisteredClaim::IssuedAt => {
+        RegisteredClaim::ExpirationTime
+        | RegisteredClaim::NotBefore
+        | RegisteredClaim::IssuedAt => {
             let secs = numeric_date(value).map_err(invalid)?;
             let slot = match claim {
                 RegisteredClaim::ExpirationTime => &mut found.exp,
@@ -295,11 +321,19 @@ mod tests {
     fn splits_registered_claims_from_the_claims_type() {
         let (found, claims): (Found, Access) =
             decode(br#"{"sub":"u1","role":"admin","exp":100,"aud":["a","b"],"iat":1.9}"#).unwrap();
-        assert_eq!(claims, Access { role: "admin".into() });
+        assert_eq!(
+            claims,
+            Access {
+                role: "admin".into()
+            }
+        );
         assert_eq!(found.sub.as_deref(), Some("u1"));
         assert_eq!(found.exp, Some(100));
         assert_eq!(found.iat, Some(1));
-        assert_eq!(found.aud, Some(Audience::Many(vec!["a".into(), "b".into()])));
+        assert_eq!(
+            found.aud,
+            Some(Audience::Many(vec!["a".into(), "b".into()]))
+        );
     }
 
     #[test]
@@ -311,25 +345,65 @@ mod tests {
             br#"{"role":"a","\u0065xp":1,"exp":2}"#,
         ] {
             let err = decode::<Access>(json).unwrap_err();
-            assert!(matches!(err, Error::DuplicateMember { part: Part::Payload, .. }), "{err}");
+            assert!(
+                matches!(
+                    err,
+                    Error::DuplicateMember {
+                        part: Part::Payload,
+                        ..
+                    }
+                ),
+                "{err}"
+            );
         }
     }
 
     #[test]
     fn rejects_mistyped_registered_claims_with_the_claim_named() {
         let cases: [(&[u8], RegisteredClaim, &str); 9] = [
-            (br#"{"exp":"123"}"#, RegisteredClaim::ExpirationTime, "expected a NumericDate (a JSON number)"),
+            (
+                br#"{"exp":"123"}"#,
+                RegisteredClaim::ExpirationTime,
+                "expected a NumericDate (a JSON number)",
+            ),
             (br#"{"exp":null}"#, RegisteredClaim::ExpirationTime, "null"),
-            (br#"{"exp":-1}"#, RegisteredClaim::ExpirationTime, "negative"),
-            (br#"{"exp":1e300}"#, RegisteredClaim::ExpirationTime, "out of range"),
-            (br#"{"exp":18446744073709551615}"#, RegisteredClaim::ExpirationTime, "out of range"),
-            (br#"{"iss":["a"]}"#, RegisteredClaim::Issuer, "expected a string"),
+            (
+                br#"{"exp":-1}"#,
+                RegisteredClaim::ExpirationTime,
+                "negative",
+            ),
+            (
+                br#"{"exp":1e300}"#,
+                RegisteredClaim::ExpirationTime,
+                "out of range",
+            ),
+            (
+                br#"{"exp":18446744073709551615}"#,
+                RegisteredClaim::ExpirationTime,
+                "out of range",
+            ),
+            (
+                br#"{"iss":["a"]}"#,
+                RegisteredClaim::Issuer,
+                "expected a string",
+            ),
             (br#"{"aud":[]}"#, RegisteredClaim::Audience, "empty array"),
-            (br#"{"aud":["a",1]}"#, RegisteredClaim::Audience, "expected a string or an array of strings"),
-            (br#"{"nbf":true}"#, RegisteredClaim::NotBefore, "expected a NumericDate (a JSON number)"),
+            (
+                br#"{"aud":["a",1]}"#,
+                RegisteredClaim::Audience,
+                "expected a string or an array of strings",
+            ),
+            (
+                br#"{"nbf":true}"#,
+                RegisteredClaim::NotBefore,
+                "expected a NumericDate (a JSON number)",
+            ),
         ];
         for (json, claim, reason) in cases {
-            assert_eq!(decode::<serde_json::Value>(json).unwrap_err(), Error::InvalidClaim { claim, reason });
+            assert_eq!(
+                decode::<serde_json::Value>(json).unwrap_err(),
+                Error::InvalidClaim { claim, reason }
+            );
         }
     }
 
@@ -342,10 +416,35 @@ mod tests {
 
     #[test]
     fn separates_syntax_errors_from_claims_type_errors() {
-        assert!(matches!(decode::<Access>(br#"{"role":1}"#), Err(Error::InvalidClaims { .. })));
-        assert!(matches!(decode::<Access>(br#"{}"#), Err(Error::InvalidClaims { .. })));
-        for json in [&br#"{"role":"a",}"#[..], br#"{"role":"a"} x"#, br#"{"role":NaN}"#, br#"{/*c*/"role":"a"}"#, br#"[1]"#, b"\"x\"", b"null", b"1"] {
-            assert!(matches!(decode::<Access>(json), Err(Error::InvalidJson { part: Part::Payload, .. })), "{:?}", String::from_utf8_lossy(json));
+        assert!(matches!(
+            decode::<Access>(br#"{"role":1}"#),
+            Err(Error::InvalidClaims { .. })
+        ));
+        assert!(matches!(
+            decode::<Access>(br#"{}"#),
+            Err(Error::InvalidClaims { .. })
+        ));
+        for json in [
+            &br#"{"role":"a",}"#[..],
+            br#"{"role":"a"} x"#,
+            br#"{"role":NaN}"#,
+            br#"{/*c*/"role":"a"}"#,
+            br#"[1]"#,
+            b"\"x\"",
+            b"null",
+            b"1",
+        ] {
+            assert!(
+                matches!(
+                    decode::<Access>(json),
+                    Err(Error::InvalidJson {
+                        part: Part::Payload,
+                        ..
+                    })
+                ),
+                "{:?}",
+                String::from_utf8_lossy(json)
+            );
         }
     }
 }

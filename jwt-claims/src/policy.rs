@@ -55,7 +55,9 @@ impl RegisteredClaim {
 
     /// The registered claim with this exact (case-sensitive) member name.
     pub fn from_name(name: &str) -> Option<RegisteredClaim> {
-        RegisteredClaim::ALL.into_iter().find(|claim| claim.name() == name)
+        RegisteredClaim::ALL
+            .into_iter()
+            .find(|claim| claim.name() == name)
     }
 }
 
@@ -270,7 +272,9 @@ pub(crate) fn same_media_type(a: &str, b: &str) -> bool {
 fn media_type_short(media_type: &str) -> &str {
     const PREFIX: &str = "application/";
     match media_type.get(..PREFIX.len()) {
-        Some(head) if head.eq_ignore_ascii_case(PREFIX) && !media_type[PREFIX.len()..].contains('/') => {
+        Some(head)
+            if head.eq_ignore_ascii_case(PREFIX) && !media_type[PREFIX.len()..].contains('/') =>
+        {
             &media_type[PREFIX.len()..]
         }
         _ => media_type,
@@ -288,7 +292,13 @@ mod tests {
     #[test]
     fn type_comparison_is_case_insensitive_and_implies_application_prefix() {
         let policy = access();
-        for found in ["access", "ACCESS", "Access", "application/access", "APPLICATION/Access"] {
+        for found in [
+            "access",
+            "ACCESS",
+            "Access",
+            "application/access",
+            "APPLICATION/Access",
+        ] {
             assert!(policy.accepts_type(found), "{found:?}");
         }
     }
@@ -296,7 +306,14 @@ mod tests {
     #[test]
     fn type_comparison_rejects_other_types_and_other_media_trees() {
         let policy = access();
-        for found in ["refresh", "accesss", "text/access", "application/access/x", "", "application/"] {
+        for found in [
+            "refresh",
+            "accesss",
+            "text/access",
+            "application/access/x",
+            "",
+            "application/",
+        ] {
             assert!(!policy.accepts_type(found), "{found:?}");
         }
     }

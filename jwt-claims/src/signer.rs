@@ -52,7 +52,12 @@ pub struct Signer {
 impl Signer {
     /// Starts configuring a signer.
     pub fn builder() -> SignerBuilder {
-        SignerBuilder { keys: HashMap::new(), shared: None, issuer: None, clock: Arc::new(SystemClock) }
+        SignerBuilder {
+            keys: HashMap::new(),
+            shared: None,
+            issuer: None,
+            clock: Arc::new(SystemClock),
+        }
     }
 
     /// Encodes `claims` with the purpose's default lifetime (`ttl`).
@@ -68,7 +73,14 @@ impl Signer {
     /// Starts a token with per-token registered claims (`sub`, expiry,
     /// `nbf`, `jti`).
     pub fn issue<'a, T: Claims>(&'a self, claims: &'a T) -> Issue<'a, T> {
-        Issue { signer: self, claims, subject: None, expiry: None, not_before: None, jwt_id: None }
+        Issue {
+            signer: self,
+            claims,
+            subject: None,
+            expiry: None,
+            not_before: None,
+            jwt_id: None,
+        }
     }
 }
 
@@ -148,14 +160,21 @@ impl<T: Claims> Issue<'_, T> {
             .keys
             .get(policy.name())
             .or(signer.shared.as_ref())
-            .ok_or_else(|| Error::NoKeyForPurpose { purpose: policy.name().to_owned() })?;
+            .ok_or_else(|| Error::NoKeyForPurpose {
+                purpose: policy.name().to_owned(),
+            })?;
         if !policy.allows(key.algorithm()) {
-            return Err(Error::AlgorithmNotAllowed { allowed: policy.algorithms().to_vec(), found: key.algorithm() });
+            return Err(Error::AlgorithmNotAllowed {
+                allowed: policy.algorithms().to_vec(),
+                found: key.algorithm(),
+            });
         }
         let iss = match (policy.issuer(), signer.issuer.as_deref()) {
             (Some(bound), Some(configured)) if bound != configured => {
                 return Err(Error::Configuration {
-                    reason: format!("the signer issues as \"{configured}\" but the purpose is bound to \"{bound}\""),
+                    reason: format!(
+                        "the signer issues as \"{configured}\" but the purpose is bound to \"{bound}\""
+                    ),
                 });
             }
             (bound, configured) => bound.or(configured),
@@ -168,7 +187,10 @@ impl<T: Claims> Issue<'_, T> {
             None => add_secs(now.timestamp(), policy.ttl().ok_or(Error::MissingExpiry)?),
         };
         if !(0..=MAX_NUMERIC_DATE).contains(&exp) {
-            return Err(Error::InvalidClaim { claim: RegisteredClaim::ExpirationTime, reason: "out of range" });
+            return Err(Error::InvalidClaim {
+                claim: RegisteredClaim::ExpirationTime,
+                reason: "out of range",
+            });
         }
         let nbf = match self.not_before {
             Some(at) => Some(at.timestamp()),
@@ -181,10 +203,14 @@ impl<T: Claims> Issue<'_, T> {
             None => None,
         };
         if policy.requires(RegisteredClaim::Subject) && self.subject.is_none() {
-            return Err(Error::MissingClaim { claim: RegisteredClaim::Subject });
+            return Err(Error::MissingClaim {
+                claim: RegisteredClaim::Subject,
+            });
         }
         if policy.requires(RegisteredClaim::Issuer) && iss.is_none() {
-            return Err(Error::MissingClaim { claim: RegisteredClaim::Issuer });
+            return Err(Error::MissingClaim {
+                claim: RegisteredClaim::Issuer,
+            });
         }
 
         let envelope = Envelope {
@@ -212,7 +238,7 @@ fn add_secs(now: i64, lifetime: Duration) -> i64 {
 /// 128 random bits, base64url: unguessable and unique in practice.
 fn random_jwt_id() -> Result<String, Error> {
     let mut bytes = [0u8; 16];
-    aws_lc_rs::rand::fill(&mut bytes).map_err(|_| Error::SigningFailed)?;
+    crate::crypto::fill_random(&mut bytes)?;
     let mut id = String::with_capacity(22);
     base64url::encode_into(&bytes, &mut id);
     Ok(id)
@@ -259,11 +285,20 @@ impl SignerBuilder {
     /// empty.
     pub fn build(self) -> Result<Signer, Error> {
         if self.keys.is_empty() && self.shared.is_none() {
-            return Err(Error::Configuration { reason: "a signer needs at least one key".into() });
+            return Err(Error::Configuration {
+                reason: "a signer needs at least one key".into(),
+            });
         }
         if self.issuer.as_deref() == Some("") {
-            return Err(Error::Configuration { reason: "the issuer is empty".into() });
+            return Err(Error::Configuration {
+                reason: "the issuer is empty".into(),
+            });
         }
-        Ok(Signer { keys: self.keys, shared: self.shared, issuer: self.issuer, clock: self.clock })
+        Ok(Signer {
+            keys: self.keys,
+            shared: self.shared,
+            issuer: self.issuer,
+            clock: self.clock,
+        })
     }
 }

@@ -34,7 +34,10 @@ pub struct Token<T> {
 
 impl<T> Token<T> {
     pub(crate) fn new(compact: String) -> Token<T> {
-        Token { compact, purpose: PhantomData }
+        Token {
+            compact,
+            purpose: PhantomData,
+        }
     }
 
     /// The compact serialization, e.g. for an `Authorization: Bearer` header.
@@ -70,7 +73,12 @@ impl<T> AsRef<str> for Token<T> {
 
 impl<T> fmt::Debug for Token<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Token<{}>({} bytes, redacted)", core::any::type_name::<T>(), self.compact.len())
+        write!(
+            f,
+            "Token<{}>({} bytes, redacted)",
+            core::any::type_name::<T>(),
+            self.compact.len()
+        )
     }
 }
 

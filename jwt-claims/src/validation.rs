@@ -19,31 +19,52 @@ pub(crate) struct Context<'a> {
 
 /// Checks the registered claims against `policy`: `exp`, `nbf`, `iat`,
 /// `max_age`, `aud`, `iss`, then the required claims.
-pub(crate) fn check(policy: &Policy, found: Found, cx: &Context<'_>) -> Result<RegisteredClaims, Error> {
+pub(crate) fn check(
+    policy: &Policy,
+    found: Found,
+    cx: &Context<'_>,
+) -> Result<RegisteredClaims, Error> {
     let now = i128::from(cx.now);
     let leeway = i128::from(policy.leeway().max(cx.leeway).as_secs());
 
-    let exp = found.exp.ok_or(Error::MissingClaim { claim: RegisteredClaim::ExpirationTime })?;
+    let exp = found.exp.ok_or(Error::MissingClaim {
+        claim: RegisteredClaim::ExpirationTime,
+    })?;
     if now >= i128::from(exp) + leeway {
-        return Err(Error::Expired { expired_at: exp, now: cx.now });
+        return Err(Error::Expired {
+            expired_at: exp,
+            now: cx.now,
+        });
     }
     if let Some(nbf) = found.nbf
         && now + leeway < i128::from(nbf)
     {
-        return Err(Error::NotYetValid { not_before: nbf, now: cx.now });
+        return Err(Error::NotYetValid {
+            not_before: nbf,
+            now: cx.now,
+        });
     }
     if let Some(iat) = found.iat {
         if i128::from(iat) > now + leeway {
-            return Err(Error::IssuedInFuture { issued_at: iat, now: cx.now });
+            return Err(Error::IssuedInFuture {
+                issued_at: iat,
+                now: cx.now,
+            });
         }
         if let Some(max_age) = policy.max_age()
             && now > i128::from(iat) + i128::from(max_age.as_secs()) + leeway
         {
-            return Err(Error::TooOld { issued_at: iat, max_age: max_age.as_secs(), now: cx.now });
+            return Err(Error::TooOld {
+                issued_at: iat,
+                max_age: max_age.as_secs(),
+                now: cx.now,
+            });
         }
     }
 
-    let aud = found.aud.as_ref().ok_or(Error::MissingClaim { claim: RegisteredClaim::Audience })?;
+    let aud = found.aud.as_ref().ok_or(Error::MissingClaim {
+        claim: RegisteredClaim::Audience,
+    })?;
     if !policy.audiences().any(|expected| aud.contains(expected)) {
         return Err(Error::WrongAudience {
             expected: policy.audiences().map(str::to_owned).collect(),
@@ -53,9 +74,16 @@ pub(crate) fn check(policy: &Policy, found: Found, cx: &Context<'_>) -> Result<R
 
     if let Some(expected) = policy.issuer().or(cx.issuer) {
         match found.iss.as_deref() {
-            None => return Err(Error::MissingClaim { claim: RegisteredClaim::Issuer }),
+            None => {
+                return Err(Error::MissingClaim {
+                    claim: RegisteredClaim::Issuer,
+                });
+            }
             Some(iss) if iss != expected => {
-                return Err(Error::WrongIssuer { expected: expected.to_owned(), found: echo(iss) });
+                return Err(Error::WrongIssuer {
+                    expected: expected.to_owned(),
+                    found: echo(iss),
+                });
             }
             Some(_) => {}
         }
@@ -95,66 +123,133 @@ mod tests {
     }
 
     fn found() -> Found {
-        Found { exp: Some(NOW + 60), aud: Some(Audience::One("billing".into())), ..Found::default() }
+        Found {
+            exp: Some(NOW + 60),
+            aud: Some(Audience::One("billing".into())),
+            ..Found::default()
+        }
     }
 
     fn cx() -> Context<'static> {
-        Context { now: NOW, issuer: None, leeway: Duration::ZERO }
+        Context {
+            now: NOW,
+            issuer: None,
+            leeway: Duration::ZERO,
+        }
     }
 
     #[test]
     fn expired_exactly_at_exp() {
-        let f = Found { exp: Some(NOW), ..found() };
-        assert_eq!(check(&policy(), f, &cx()), Err(Error::Expired { expired_at: NOW, now: NOW }));
-        let f = Found { exp: Some(NOW + 1), ..found() };
+        let f = Found {
+            exp: Some(NOW),
+            ..found()
+        };
+        assert_eq!(
+            check(&policy(), f, &cx()),
+            Err(Error::Expired {
+                expired_at: NOW,
+                now: NOW
+            })
+        );
+        let f = Found {
+            exp: Some(NOW + 1),
+            ..found()
+        };
         assert!(check(&policy(), f, &cx()).is_ok());
     }
 
     #[test]
     fn leeway_is_the_larger_of_policy_and_verifier() {
-        let f = || Found { exp: Some(NOW - 5), ..found() };
+        let f = || Found {
+            exp: Some(NOW - 5),
+            ..found()
+        };
         let lenient = policy().with_leeway(Duration::from_secs(10));
         assert!(check(&lenient, f(), &cx()).is_ok());
-        let cx = Context { leeway: Duration::from_secs(10), ..cx() };
+        let cx = Context {
+            leeway: Duration::from_secs(10),
+            ..cx()
+        };
         assert!(check(&policy(), f(), &cx).is_ok());
     }
 
     #[test]
     fn audience_array_must_contain_one_of_the_policy_audiences() {
-        let f = Found { aud: Some(Audience::Many(vec!["reports".into(), "billing".into()])), ..found() };
+        let f = Found {
+            aud: Some(Audience::Many(vec!["reports".into(), "billing".into()])),
+            ..found()
+        };
         assert!(check(&policy(), f, &cx()).is_ok());
-        let f = Found { aud: Some(Audience::Many(vec!["reports".into(), "Billing".into()])), ..found() };
+        let f = Found {
+            aud: Some(Audience::Many(vec!["reports".into(), "Billing".into()])),
+            ..found()
+        };
         assert_eq!(
             check(&policy(), f, &cx()),
-            Err(Error::WrongAudience { expected: vec!["billing".into()], found: vec!["reports".into(), "Billing".into()] })
+            Err(Error::WrongAudience {
+                expected: vec!["billing".into()],
+                found: vec!["reports".into(), "Billing".into()]
+            })
         );
     }
 
     #[test]
     fn policy_issuer_wins_over_verifier_issuer() {
         let p = policy().with_issuer("type-issuer");
-        let cx = Context { issuer: Some("verifier-issuer"), ..cx() };
-        let f = Found { iss: Some("verifier-issuer".into()), ..found() };
+        let cx = Context {
+            issuer: Some("verifier-issuer"),
+            ..cx()
+        };
+        let f = Found {
+            iss: Some("verifier-issuer".into()),
+            ..found()
+        };
         assert_eq!(
             check(&p, f, &cx),
-            Err(Error::WrongIssuer { expected: "type-issuer".into(), found: "verifier-issuer".into() })
+            Err(Error::WrongIssuer {
+                expected: "type-issuer".into(),
+                found: "verifier-issuer".into()
+            })
         );
     }
 
     #[test]
     fn max_age_requires_iat_and_bounds_it() {
         let p = policy().with_max_age(Duration::from_secs(100));
-        assert_eq!(check(&p, found(), &cx()), Err(Error::MissingClaim { claim: RegisteredClaim::IssuedAt }));
-        let old = Found { iat: Some(NOW - 101), ..found() };
-        assert_eq!(check(&p, old, &cx()), Err(Error::TooOld { issued_at: NOW - 101, max_age: 100, now: NOW }));
-        let fresh = Found { iat: Some(NOW - 100), ..found() };
+        assert_eq!(
+            check(&p, found(), &cx()),
+            Err(Error::MissingClaim {
+                claim: RegisteredClaim::IssuedAt
+            })
+        );
+        let old = Found {
+            iat: Some(NOW - 101),
+            ..found()
+        };
+        assert_eq!(
+            check(&p, old, &cx()),
+            Err(Error::TooOld {
+                issued_at: NOW - 101,
+                max_age: 100,
+                now: NOW
+            })
+        );
+        let fresh = Found {
+            iat: Some(NOW - 100),
+            ..found()
+        };
         assert!(check(&p, fresh, &cx()).is_ok());
     }
 
     #[test]
     fn huge_leeway_does_not_overflow() {
         let p = policy().with_leeway(Duration::from_secs(u64::MAX));
-        let f = Found { exp: Some(0), nbf: Some(i64::MAX), iat: Some(i64::MAX), ..found() };
+        let f = Found {
+            exp: Some(0),
+            nbf: Some(i64::MAX),
+            iat: Some(i64::MAX),
+            ..found()
+        };
         assert!(check(&p, f, &cx()).is_ok());
     }
 }

@@ -93,7 +93,11 @@ impl Verifier {
     ///
     /// # Errors
     /// As [`Verifier::decode`].
-    pub fn decode_with_policy<V: DeserializeOwned>(&self, token: &str, policy: &Policy) -> Result<Decoded<V>, Error> {
+    pub fn decode_with_policy<V: DeserializeOwned>(
+        &self,
+        token: &str,
+        policy: &Policy,
+    ) -> Result<Decoded<V>, Error> {
         let mut cx = self.context();
         self.decode_core(token, policy, &mut cx)
     }
@@ -109,11 +113,20 @@ impl Verifier {
     }
 
     fn context(&self) -> NestedCx<'_> {
-        NestedCx { verifier: self, depth: 0, budget: self.max_size, now: self.clock.now().timestamp() }
+        NestedCx {
+            verifier: self,
+            depth: 0,
+            budget: self.max_size,
+            now: self.clock.now().timestamp(),
+        }
     }
 
     /// One level of a typed decode; nested tokens recurse through here.
-    pub(crate) fn decode_in<T: Claims>(&self, token: &str, cx: &mut NestedCx<'_>) -> Result<Decoded<T>, Error> {
+    pub(crate) fn decode_in<T: Claims>(
+        &self,
+        token: &str,
+        cx: &mut NestedCx<'_>,
+    ) -> Result<Decoded<T>, Error> {
         let mut decoded = self.decode_core::<T>(token, T::policy(), cx)?;
         decoded.claims.__verify_nested(cx)?;
         Ok(decoded)
@@ -135,7 +148,11 @@ impl Verifier {
         };
         let checked = jws::verify(token, cx.budget, &rules)?;
         cx.budget -= token.len();
-        let context = Context { now: cx.now, issuer: self.issuer.as_deref(), leeway: self.leeway };
+        let context = Context {
+            now: cx.now,
+            issuer: self.issuer.as_deref(),
+            leeway: self.leeway,
+        };
         let (found, claims) = match payload::decode::<V>(&checked.payload) {
             Ok(decoded) => decoded,
             Err(err @ Error::InvalidClaims { .. }) => {
@@ -150,7 +167,12 @@ impl Verifier {
             Err(err) => return Err(err),
         };
         let registered = validation::check(policy, found, &context)?;
-        Ok(Decoded { claims, registered, algorithm: checked.header.algorithm(), kid: checked.header.into_kid() })
+        Ok(Decoded {
+            claims,
+            registered,
+            algorithm: checked.header.algorithm(),
+            kid: checked.header.into_kid(),
+        })
     }
 
     fn keys_for(&self, policy: &Policy) -> &[VerifyingKey] {
@@ -195,7 +217,10 @@ impl VerifierBuilder {
 
     /// Adds a key for a policy built at run time (by its name).
     pub fn policy_key(mut self, policy: &Policy, key: impl Into<VerifyingKey>) -> VerifierBuilder {
-        self.keys.entry(policy.name().to_owned()).or_default().push(key.into());
+        self.keys
+            .entry(policy.name().to_owned())
+            .or_default()
+            .push(key.into());
         self
     }
 
@@ -247,10 +272,14 @@ impl VerifierBuilder {
     /// empty.
     pub fn build(self) -> Result<Verifier, Error> {
         if self.keys.is_empty() && self.shared.is_empty() {
-            return Err(Error::Configuration { reason: "a verifier needs at least one key".into() });
+            return Err(Error::Configuration {
+                reason: "a verifier needs at least one key".into(),
+            });
         }
         if self.issuer.as_deref() == Some("") {
-            return Err(Error::Configuration { reason: "the issuer is empty".into() });
+            return Err(Error::Configuration {
+                reason: "the issuer is empty".into(),
+            });
         }
         Ok(Verifier {
             keys: self.keys,

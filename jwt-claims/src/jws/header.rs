@@ -23,7 +23,10 @@ impl Member<'_> {
         match self {
             Member::Absent => Ok(None),
             Member::Str(s) => Ok(Some(s)),
-            Member::NotString => Err(Error::UnsupportedHeader { name, reason: "not a string" }),
+            Member::NotString => Err(Error::UnsupportedHeader {
+                name,
+                reason: "not a string",
+            }),
         }
     }
 }
@@ -57,7 +60,9 @@ impl RawHeader<'_> {
 
 /// Parses a decoded header: a JSON object with no member twice.
 pub(crate) fn parse(bytes: &[u8]) -> Result<RawHeader<'_>, Error> {
-    crate::json_object::parse(bytes, Part::Header, |de, duplicate| de.deserialize_map(HeaderVisitor { duplicate }))
+    crate::json_object::parse(bytes, Part::Header, |de, duplicate| {
+        de.deserialize_map(HeaderVisitor { duplicate })
+    })
 }
 
 struct HeaderVisitor<'a> {
@@ -141,7 +146,12 @@ impl<'de> Visitor<'de> for MemberValueVisitor {
         Ok(MemberValue(Member::Str(Cow::Owned(v.to_owned()))))
     }
 
-    not_a_string!(visit_bool(bool), visit_i64(i64), visit_u64(u64), visit_f64(f64));
+    not_a_string!(
+        visit_bool(bool),
+        visit_i64(i64),
+        visit_u64(u64),
+        visit_f64(f64)
+    );
 
     fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
         Ok(MemberValue(Member::NotString))
@@ -164,7 +174,8 @@ mod tests {
 
     #[test]
     fn reads_the_members_it_acts_on() {
-        let h = parse(br#"{"alg":"ES256","typ":"access","kid":"k1","x5u":"https://evil"}"#).unwrap();
+        let h =
+            parse(br#"{"alg":"ES256","typ":"access","kid":"k1","x5u":"https://evil"}"#).unwrap();
         assert_eq!(h.algorithm(), Ok(Algorithm::ES256));
         assert_eq!(h.typ, Member::Str(Cow::Borrowed("access")));
         assert_eq!(h.kid, Member::Str(Cow::Borrowed("k1")));
@@ -175,30 +186,73 @@ mod tests {
     fn refuses_none_in_every_spelling() {
         for alg in ["none", "None", "NONE", "nOnE"] {
             let json = format!(r#"{{"alg":"{alg}"}}"#);
-            assert_eq!(parse(json.as_bytes()).unwrap().algorithm(), Err(Error::UnsecuredToken), "{alg}");
+            assert_eq!(
+                parse(json.as_bytes()).unwrap().algorithm(),
+                Err(Error::UnsecuredToken),
+                "{alg}"
+            );
         }
     }
 
     #[test]
     fn missing_empty_null_and_non_string_alg_are_missing() {
-        for json in [r#"{}"#, r#"{"alg":""}"#, r#"{"alg":null}"#, r#"{"alg":1}"#, r#"{"alg":["HS256"]}"#] {
-            assert_eq!(parse(json.as_bytes()).unwrap().algorithm(), Err(Error::MissingAlgorithm), "{json}");
+        for json in [
+            r#"{}"#,
+            r#"{"alg":""}"#,
+            r#"{"alg":null}"#,
+            r#"{"alg":1}"#,
+            r#"{"alg":["HS256"]}"#,
+        ] {
+            assert_eq!(
+                parse(json.as_bytes()).unwrap().algorithm(),
+                Err(Error::MissingAlgorithm),
+                "{json}"
+            );
         }
     }
 
     #[test]
     fn rejects_duplicate_members_including_escaped_spellings() {
-        for json in [r#"{"alg":"HS256","alg":"none"}"#, r#"{"alg":"HS256","\u0061lg":"none"}"#, r#"{"x":1,"x":2}"#] {
+        for json in [
+            r#"{"alg":"HS256","alg":"none"}"#,
+            r#"{"alg":"HS256","\u0061lg":"none"}"#,
+            r#"{"x":1,"x":2}"#,
+        ] {
             let err = parse(json.as_bytes()).unwrap_err();
-            assert!(matches!(err, Error::DuplicateMember { part: Part::Header, .. }), "{json}: {err}");
+            assert!(
+                matches!(
+                    err,
+                    Error::DuplicateMember {
+                        part: Part::Header,
+                        ..
+                    }
+                ),
+                "{json}: {err}"
+            );
         }
     }
 
     #[test]
     fn rejects_non_objects_and_trailing_data() {
-        for json in [&b"[]"[..], b"\"alg\"", b"null", b"{\"alg\":\"HS256\"} x", b"{\"alg\":\"HS256\",}", b"\xef\xbb\xbf{}"] {
+        for json in [
+            &b"[]"[..],
+            b"\"alg\"",
+            b"null",
+            b"{\"alg\":\"HS256\"} x",
+            b"{\"alg\":\"HS256\",}",
+            b"\xef\xbb\xbf{}",
+        ] {
             let err = parse(json).unwrap_err();
-            assert!(matches!(err, Error::InvalidJson { part: Part::Header, .. }), "{json:?}: {err}");
+            assert!(
+                matches!(
+                    err,
+                    Error::InvalidJson {
+                        part: Part::Header,
+                        ..
+                    }
+                ),
+                "{json:?}: {err}"
+            );
         }
     }
 

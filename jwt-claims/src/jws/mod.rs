@@ -28,7 +28,6 @@ use crate::error::{Part, echo};
 use crate::key::{SigningKey, VerifyingKey};
 use crate::{Algorithm, Error, Policy, base64url};
 
-
 /// The default size limit: 64 KiB.
 pub const DEFAULT_MAX_TOKEN_SIZE: usize = 64 * 1024;
 
@@ -86,12 +85,20 @@ pub(crate) fn verify(token: &str, limit: usize, rules: &Rules<'_>) -> Result<Che
     }
     .ok_or(Error::InvalidBase64 { part: Part::Header })?;
     let mut payload = Vec::new();
-    base64url::decode_into(segments.payload, &mut payload).ok_or(Error::InvalidBase64 { part: Part::Payload })?;
+    base64url::decode_into(segments.payload, &mut payload).ok_or(Error::InvalidBase64 {
+        part: Part::Payload,
+    })?;
     let mut signature_buf = [0u8; MAX_SIGNATURE_LEN];
     let signature = match base64url::decode_slice(segments.signature, &mut signature_buf) {
         Some(signature) => signature,
-        None if base64url::decode(segments.signature).is_some() => return Err(Error::InvalidSignature),
-        None => return Err(Error::InvalidBase64 { part: Part::Signature }),
+        None if base64url::decode(segments.signature).is_some() => {
+            return Err(Error::InvalidSignature);
+        }
+        None => {
+            return Err(Error::InvalidBase64 {
+                part: Part::Signature,
+            });
+        }
     };
 
     let header = header::parse(header_bytes)?;
@@ -100,11 +107,17 @@ pub(crate) fn verify(token: &str, limit: usize, rules: &Rules<'_>) -> Result<Che
         return Err(Error::UnsupportedCritical);
     }
     if header.b64 {
-        return Err(Error::UnsupportedHeader { name: "b64", reason: "unencoded payloads (RFC 7797) are not supported" });
+        return Err(Error::UnsupportedHeader {
+            name: "b64",
+            reason: "unencoded payloads (RFC 7797) are not supported",
+        });
     }
     let kid = header.kid.as_str("kid")?;
     if !rules.algorithms.is_empty() && !rules.algorithms.contains(&algorithm) {
-        return Err(Error::AlgorithmNotAllowed { allowed: rules.algorithms.to_vec(), found: algorithm });
+        return Err(Error::AlgorithmNotAllowed {
+            allowed: rules.algorithms.to_vec(),
+            found: algorithm,
+        });
     }
     let key = select_key(rules.keys, algorithm, kid, rules.purpose)?;
 
@@ -121,8 +134,16 @@ pub(crate) fn verify(token: &str, limit: usize, rules: &Rules<'_>) -> Result<Che
     let header = JwsHeader {
         algorithm,
         kid: owned(kid),
-        typ: if rules.collect_header { owned(typ) } else { None },
-        cty: if rules.collect_header { owned(cty) } else { None },
+        typ: if rules.collect_header {
+            owned(typ)
+        } else {
+            None
+        },
+        cty: if rules.collect_header {
+            owned(cty)
+        } else {
+            None
+        },
     };
     Ok(Checked { header, payload })
 }
@@ -139,9 +160,14 @@ fn select_key<'k>(
     purpose: &str,
 ) -> Result<&'k VerifyingKey, Error> {
     if keys.is_empty() {
-        return Err(Error::NoKeyForPurpose { purpose: purpose.to_owned() });
+        return Err(Error::NoKeyForPurpose {
+            purpose: purpose.to_owned(),
+        });
     }
-    let mut candidates = keys.iter().filter(|key| key.algorithm() == algorithm).peekable();
+    let mut candidates = keys
+        .iter()
+        .filter(|key| key.algorithm() == algorithm)
+        .peekable();
     if candidates.peek().is_none() {
         let mut expected: Vec<Algorithm> = Vec::new();
         for key in keys {
@@ -149,10 +175,15 @@ fn select_key<'k>(
                 expected.push(key.algorithm());
             }
         }
-        return Err(Error::AlgorithmMismatch { expected, found: algorithm });
+        return Err(Error::AlgorithmMismatch {
+            expected,
+            found: algorithm,
+        });
     }
     match kid {
-        Some(kid) => candidates.find(|key| key.kid() == Some(kid)).ok_or_else(|| Error::UnknownKey { kid: echo(kid) }),
+        Some(kid) => candidates
+            .find(|key| key.kid() == Some(kid))
+            .ok_or_else(|| Error::UnknownKey { kid: echo(kid) }),
         None => Ok(candidates.next().expect("peeked above")),
     }
 }
@@ -160,20 +191,31 @@ fn select_key<'k>(
 fn check_type(rule: TypeRule<'_>, found: Option<&str>) -> Result<(), Error> {
     let accepted = match rule {
         TypeRule::Any => return Ok(()),
-        TypeRule::Policy(policy) => (policy.token_type(), found.map(|typ| policy.accepts_type(typ))),
-        TypeRule::Exactly(expected) => (expected, found.map(|typ| crate::policy::same_media_type(expected, typ))),
+        TypeRule::Policy(policy) => (
+            policy.token_type(),
+            found.map(|typ| policy.accepts_type(typ)),
+        ),
+        TypeRule::Exactly(expected) => (
+            expected,
+            found.map(|typ| crate::policy::same_media_type(expected, typ)),
+        ),
     };
     match (accepted, found) {
         ((_, Some(true)), _) => Ok(()),
-        ((expected, Some(false)), Some(found)) => {
-            Err(Error::WrongType { expected: expected.to_owned(), found: echo(found) })
-        }
+        ((expected, Some(false)), Some(found)) => Err(Error::WrongType {
+            expected: expected.to_owned(),
+            found: echo(found),
+        }),
         _ => Err(Error::MissingType),
     }
 }
 
 /// Builds `header.payload.signature` from the header and payload JSON.
-pub(crate) fn sign_compact(header_json: &[u8], payload_json: &[u8], key: &SigningKey) -> Result<String, Error> {
+pub(crate) fn sign_compact(
+    header_json: &[u8],
+    payload_json: &[u8],
+    key: &SigningKey,
+) -> Result<String, Error> {
     let mut token = String::with_capacity((header_json.len() + payload_json.len()) * 4 / 3 + 96);
     base64url::encode_into(header_json, &mut token);
     token.push('.');
@@ -197,7 +239,12 @@ pub(crate) fn header_json(key: &SigningKey, typ: Option<&str>, cty: Option<&str>
         #[serde(skip_serializing_if = "Option::is_none")]
         kid: Option<&'a str>,
     }
-    let header = Header { alg: key.algorithm().name(), typ, cty, kid: key.kid() };
+    let header = Header {
+        alg: key.algorithm().name(),
+        typ,
+        cty,
+        kid: key.kid(),
+    };
     serde_json::to_vec(&header).expect("a header of strings always serializes")
 }
 
@@ -286,7 +333,12 @@ pub struct JwsVerifier {
 impl JwsVerifier {
     /// A verifier with one key.
     pub fn new(key: impl Into<VerifyingKey>) -> JwsVerifier {
-        JwsVerifier { keys: vec![key.into()], typ: None, algorithms: Vec::new(), max_size: DEFAULT_MAX_TOKEN_SIZE }
+        JwsVerifier {
+            keys: vec![key.into()],
+            typ: None,
+            algorithms: Vec::new(),
+            max_size: DEFAULT_MAX_TOKEN_SIZE,
+        }
     }
 
     /// Adds another key (selected by `alg` and `kid`).
@@ -302,7 +354,10 @@ impl JwsVerifier {
     }
 
     /// Restricts `alg` to these algorithms.
-    pub fn with_algorithms(mut self, algorithms: impl IntoIterator<Item = Algorithm>) -> JwsVerifier {
+    pub fn with_algorithms(
+        mut self,
+        algorithms: impl IntoIterator<Item = Algorithm>,
+    ) -> JwsVerifier {
         self.algorithms = algorithms.into_iter().collect();
         self
     }

@@ -2,10 +2,10 @@
 
 use core::fmt;
 
-use aws_lc_rs::hmac;
 use base64::Engine as _;
 
 use super::invalid;
+use crate::crypto::Hmac;
 use crate::{Algorithm, Error};
 
 /// A shared HMAC secret bound to one of HS256, HS384 or HS512.
@@ -29,7 +29,7 @@ use crate::{Algorithm, Error};
 pub struct HmacKey {
     algorithm: Algorithm,
     kid: Option<String>,
-    key: hmac::Key,
+    key: Hmac,
 }
 
 impl HmacKey {
@@ -43,7 +43,10 @@ impl HmacKey {
         if secret.len() < min {
             return Err(Error::WeakKey {
                 algorithm,
-                reason: format!("secret is {} bytes, at least {min} are required", secret.len()),
+                reason: format!(
+                    "secret is {} bytes, at least {min} are required",
+                    secret.len()
+                ),
             });
         }
         Ok(Self::new_unchecked_length(algorithm, secret))
@@ -86,12 +89,11 @@ impl HmacKey {
     /// Builds the key without the length rule; callers check it first, or
     /// are the loudly named opt-out in [`crate::dangerous`].
     pub(crate) fn new_unchecked_length(algorithm: Algorithm, secret: &[u8]) -> HmacKey {
-        let hash = match algorithm {
-            Algorithm::HS384 => hmac::HMAC_SHA384,
-            Algorithm::HS512 => hmac::HMAC_SHA512,
-            _ => hmac::HMAC_SHA256,
-        };
-        HmacKey { algorithm, kid: None, key: hmac::Key::new(hash, secret) }
+        HmacKey {
+            algorithm,
+            kid: None,
+            key: Hmac::new(algorithm, secret),
+        }
     }
 
     /// Sets the key id written to and matched against the `kid` header.
@@ -110,13 +112,13 @@ impl HmacKey {
         self.kid.as_deref()
     }
 
-    /// Constant-time comparison of the MAC (aws-lc's `hmac::verify`).
+    /// Constant-time comparison of the MAC.
     pub(crate) fn verify(&self, message: &[u8], signature: &[u8]) -> bool {
-        hmac::verify(&self.key, message, signature).is_ok()
+        self.key.verify(message, signature)
     }
 
     pub(crate) fn sign_into(&self, message: &[u8], out: &mut Vec<u8>) {
-        out.extend_from_slice(hmac::sign(&self.key, message).as_ref());
+        self.key.sign_into(message, out);
     }
 }
 
@@ -136,7 +138,11 @@ mod tests {
 
     #[test]
     fn rejects_secrets_shorter_than_the_hash_output() {
-        for (alg, min) in [(Algorithm::HS256, 32), (Algorithm::HS384, 48), (Algorithm::HS512, 64)] {
+        for (alg, min) in [
+            (Algorithm::HS256, 32),
+            (Algorithm::HS384, 48),
+            (Algorithm::HS512, 64),
+        ] {
             let err = HmacKey::new(alg, &vec![1; min - 1]).unwrap_err();
             assert_eq!(
                 err,
@@ -153,7 +159,10 @@ mod tests {
     fn rejects_asymmetric_algorithms() {
         assert!(matches!(
             HmacKey::new(Algorithm::RS256, &[0; 64]),
-            Err(Error::InvalidKey { algorithm: Algorithm::RS256, .. })
+            Err(Error::InvalidKey {
+                algorithm: Algorithm::RS256,
+                ..
+            })
         ));
     }
 

@@ -2,8 +2,9 @@
 
 use serde::Deserialize;
 
-use super::{HmacKey, PrivateKey, PublicKey, der, invalid};
+use super::{HmacKey, PrivateKey, PublicKey, invalid};
 use crate::base64url;
+use crate::der;
 use crate::{Algorithm, Error, KeyFamily};
 
 /// The members of a JWK jwt-claims reads. Unknown members are ignored as
@@ -53,7 +54,11 @@ pub(super) fn hmac_key(algorithm: Algorithm, json: &str) -> Result<HmacKey, Erro
     // An HMAC key both signs and verifies: either operation is acceptable.
     check_common(algorithm, &jwk, &[Operation::Sign, Operation::Verify])?;
     let secret = member(algorithm, "k", &jwk.k)?;
-    with_kid(HmacKey::new(algorithm, &secret)?, jwk.kid, HmacKey::with_kid)
+    with_kid(
+        HmacKey::new(algorithm, &secret)?,
+        jwk.kid,
+        HmacKey::with_kid,
+    )
 }
 
 pub(super) fn public_key(algorithm: Algorithm, json: &str) -> Result<PublicKey, Error> {
@@ -67,26 +72,39 @@ pub(super) fn public_key(algorithm: Algorithm, json: &str) -> Result<PublicKey, 
     }
     let raw = match algorithm.family() {
         KeyFamily::Rsa => {
-            let (n, e) = (member(algorithm, "n", &jwk.n)?, member(algorithm, "e", &jwk.e)?);
+            let (n, e) = (
+                member(algorithm, "n", &jwk.n)?,
+                member(algorithm, "e", &jwk.e)?,
+            );
             der::integer_sequence(&[&n, &e])
         }
         KeyFamily::Ec => ec_point(algorithm, &jwk)?,
         KeyFamily::Okp => fixed(algorithm, "x", &jwk.x, 32)?,
         KeyFamily::Hmac => unreachable!("check_common rejects HMAC algorithms for asymmetric keys"),
     };
-    with_kid(PublicKey::from_raw(algorithm, &raw)?, jwk.kid, PublicKey::with_kid)
+    with_kid(
+        PublicKey::from_raw(algorithm, &raw)?,
+        jwk.kid,
+        PublicKey::with_kid,
+    )
 }
 
 pub(super) fn private_key(algorithm: Algorithm, json: &str) -> Result<PrivateKey, Error> {
     let jwk = parse(algorithm, json)?;
     check_common(algorithm, &jwk, &[Operation::Sign])?;
     if jwk.d.is_none() {
-        return Err(invalid(algorithm, "this JWK holds no private key (no \"d\")"));
+        return Err(invalid(
+            algorithm,
+            "this JWK holds no private key (no \"d\")",
+        ));
     }
     let key = match algorithm.family() {
         KeyFamily::Rsa => {
             if jwk.oth.is_some() {
-                return Err(invalid(algorithm, "multi-prime RSA keys (\"oth\") are not supported"));
+                return Err(invalid(
+                    algorithm,
+                    "multi-prime RSA keys (\"oth\") are not supported",
+                ));
             }
             let mut integers = Vec::with_capacity(9);
             integers.push(vec![0]); // RSAPrivateKey version 0 (two primes)
@@ -106,7 +124,11 @@ pub(super) fn private_key(algorithm: Algorithm, json: &str) -> Result<PrivateKey
             PrivateKey::from_rsa_pkcs1(algorithm, &der::integer_sequence(&refs))?
         }
         KeyFamily::Ec => {
-            let len = if algorithm == Algorithm::ES384 { 48 } else { 32 };
+            let len = if algorithm == Algorithm::ES384 {
+                48
+            } else {
+                32
+            };
             let scalar = fixed(algorithm, "d", &jwk.d, len)?;
             PrivateKey::from_ec_parts(algorithm, &scalar, &ec_point(algorithm, &jwk)?)?
         }
@@ -120,7 +142,12 @@ pub(super) fn private_key(algorithm: Algorithm, json: &str) -> Result<PrivateKey
 }
 
 fn parse(algorithm: Algorithm, json: &str) -> Result<Jwk, Error> {
-    serde_json::from_str(json).map_err(|e| invalid(algorithm, format!("not a valid JWK: {}", crate::error::echo(&e.to_string()))))
+    serde_json::from_str(json).map_err(|e| {
+        invalid(
+            algorithm,
+            format!("not a valid JWK: {}", crate::error::echo(&e.to_string())),
+        )
+    })
 }
 
 /// The rules every JWK shares: `kty` and `crv` fit the algorithm, and
@@ -129,56 +156,101 @@ fn check_common(algorithm: Algorithm, jwk: &Jwk, operations: &[Operation]) -> Re
     let (kty, crv) = match algorithm.family() {
         KeyFamily::Hmac => ("oct", None),
         KeyFamily::Rsa => ("RSA", None),
-        KeyFamily::Ec => ("EC", Some(if algorithm == Algorithm::ES384 { "P-384" } else { "P-256" })),
+        KeyFamily::Ec => (
+            "EC",
+            Some(if algorithm == Algorithm::ES384 {
+                "P-384"
+            } else {
+                "P-256"
+            }),
+        ),
         KeyFamily::Okp => ("OKP", Some("Ed25519")),
     };
     if jwk.kty != kty {
         return Err(invalid(
             algorithm,
-            format!("JWK has \"kty\": \"{}\", expected \"{kty}\"", crate::error::echo(&jwk.kty)),
+            format!(
+                "JWK has \"kty\": \"{}\", expected \"{kty}\"",
+                crate::error::echo(&jwk.kty)
+            ),
         ));
     }
     if let Some(crv) = crv
         && jwk.crv.as_deref() != Some(crv)
     {
-        let found = jwk.crv.as_deref().map_or_else(|| "none".to_owned(), |c| format!("\"{}\"", crate::error::echo(c)));
-        return Err(invalid(algorithm, format!("JWK curve is {found}, expected \"{crv}\"")));
+        let found = jwk.crv.as_deref().map_or_else(
+            || "none".to_owned(),
+            |c| format!("\"{}\"", crate::error::echo(c)),
+        );
+        return Err(invalid(
+            algorithm,
+            format!("JWK curve is {found}, expected \"{crv}\""),
+        ));
     }
     if let Some(alg) = &jwk.alg
         && alg != algorithm.name()
     {
-        return Err(invalid(algorithm, format!("JWK is for \"{}\"", crate::error::echo(alg))));
+        return Err(invalid(
+            algorithm,
+            format!("JWK is for \"{}\"", crate::error::echo(alg)),
+        ));
     }
     if let Some(use_) = &jwk.use_
         && use_ != "sig"
     {
-        return Err(invalid(algorithm, format!("JWK \"use\" is \"{}\", not \"sig\"", crate::error::echo(use_))));
+        return Err(invalid(
+            algorithm,
+            format!(
+                "JWK \"use\" is \"{}\", not \"sig\"",
+                crate::error::echo(use_)
+            ),
+        ));
     }
     if let Some(ops) = &jwk.key_ops
-        && !operations.iter().any(|op| ops.iter().any(|o| o == op.key_op()))
+        && !operations
+            .iter()
+            .any(|op| ops.iter().any(|o| o == op.key_op()))
     {
         let wanted: Vec<_> = operations.iter().map(|op| op.key_op()).collect();
-        return Err(invalid(algorithm, format!("JWK \"key_ops\" does not allow {}", wanted.join(" or "))));
+        return Err(invalid(
+            algorithm,
+            format!("JWK \"key_ops\" does not allow {}", wanted.join(" or ")),
+        ));
     }
     Ok(())
 }
 
 fn member(algorithm: Algorithm, name: &str, value: &Option<String>) -> Result<Vec<u8>, Error> {
-    let value = value.as_deref().ok_or_else(|| invalid(algorithm, format!("JWK has no \"{name}\"")))?;
-    base64url::decode(value).ok_or_else(|| invalid(algorithm, format!("JWK \"{name}\" is not base64url")))
+    let value = value
+        .as_deref()
+        .ok_or_else(|| invalid(algorithm, format!("JWK has no \"{name}\"")))?;
+    base64url::decode(value)
+        .ok_or_else(|| invalid(algorithm, format!("JWK \"{name}\" is not base64url")))
 }
 
-fn fixed(algorithm: Algorithm, name: &str, value: &Option<String>, len: usize) -> Result<Vec<u8>, Error> {
+fn fixed(
+    algorithm: Algorithm,
+    name: &str,
+    value: &Option<String>,
+    len: usize,
+) -> Result<Vec<u8>, Error> {
     let bytes = member(algorithm, name, value)?;
     if bytes.len() != len {
-        return Err(invalid(algorithm, format!("JWK \"{name}\" is {} bytes, expected {len}", bytes.len())));
+        return Err(invalid(
+            algorithm,
+            format!("JWK \"{name}\" is {} bytes, expected {len}", bytes.len()),
+        ));
     }
     Ok(bytes)
 }
 
 /// The uncompressed SEC 1 point `04 || x || y`.
 fn ec_point(algorithm: Algorithm, jwk: &Jwk) -> Result<Vec<u8>, Error> {
-    let len = if algorithm == Algorithm::ES384 { 48 } else { 32 };
+    let len = if algorithm == Algorithm::ES384 {
+        48
+    } else {
+        32
+    };
     let mut point = Vec::with_capacity(1 + 2 * len);
     point.push(0x04);
     point.extend(fixed(algorithm, "x", &jwk.x, len)?);

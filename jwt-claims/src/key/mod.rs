@@ -7,7 +7,6 @@
 //! signing never re-parse it. Weak keys are refused with
 //! [`Error::WeakKey`](crate::Error::WeakKey).
 
-mod der;
 mod hmac;
 mod jwk;
 mod pem;
@@ -66,7 +65,11 @@ impl VerifyingKey {
             VerifyingKey::Hmac(key) => key.verify(message, signature),
             VerifyingKey::Public(key) => key.verify(message, signature),
         };
-        if ok { Ok(()) } else { Err(Error::InvalidSignature) }
+        if ok {
+            Ok(())
+        } else {
+            Err(Error::InvalidSignature)
+        }
     }
 }
 
@@ -151,5 +154,8 @@ impl fmt::Debug for SigningKey {
 
 /// The `InvalidKey` error for `algorithm`.
 fn invalid(algorithm: Algorithm, reason: impl Into<String>) -> Error {
-    Error::InvalidKey { algorithm, reason: reason.into() }
+    Error::InvalidKey {
+        algorithm,
+        reason: reason.into(),
+    }
 }

@@ -34,10 +34,16 @@ pub(super) fn decode(algorithm: Algorithm, input: &[u8]) -> Result<(PemKind, Vec
             ));
         }
         "ENCRYPTED PRIVATE KEY" => {
-            return Err(invalid(algorithm, "encrypted private keys are not supported: decrypt it first"));
+            return Err(invalid(
+                algorithm,
+                "encrypted private keys are not supported: decrypt it first",
+            ));
         }
         other => {
-            return Err(invalid(algorithm, format!("unexpected PEM label \"{}\"", crate::error::echo(other))));
+            return Err(invalid(
+                algorithm,
+                format!("unexpected PEM label \"{}\"", crate::error::echo(other)),
+            ));
         }
     };
     Ok((kind, block.into_contents()))
@@ -45,6 +51,9 @@ pub(super) fn decode(algorithm: Algorithm, input: &[u8]) -> Result<(PemKind, Vec
 
 impl PemKind {
     pub(super) fn is_private(&self) -> bool {
-        matches!(self, PemKind::Pkcs8 | PemKind::RsaPrivateKey | PemKind::EcPrivateKey)
+        matches!(
+            self,
+            PemKind::Pkcs8 | PemKind::RsaPrivateKey | PemKind::EcPrivateKey
+        )
     }
 }

@@ -2,11 +2,9 @@
 
 use core::fmt;
 
-use aws_lc_rs::encoding::AsDer;
-use aws_lc_rs::signature::{self as sig, ParsedPublicKey, VerificationAlgorithm};
-
 use super::invalid;
 use super::pem::{self, PemKind};
+use crate::crypto::Public;
 use crate::{Algorithm, Error, KeyFamily};
 
 /// The smallest RSA modulus accepted, in bits (RFC 7518 §3.3, §3.5).
@@ -29,7 +27,7 @@ pub(crate) const MIN_RSA_BITS: usize = 2048;
 pub struct PublicKey {
     algorithm: Algorithm,
     kid: Option<String>,
-    key: ParsedPublicKey,
+    key: Public,
 }
 
 impl PublicKey {
@@ -49,7 +47,10 @@ impl PublicKey {
             ));
         }
         if kind == PemKind::RsaPublicKey && algorithm.family() != KeyFamily::Rsa {
-            return Err(invalid(algorithm, "an RSA PUBLIC KEY cannot verify this algorithm"));
+            return Err(invalid(
+                algorithm,
+                "an RSA PUBLIC KEY cannot verify this algorithm",
+            ));
         }
         PublicKey::from_der(algorithm, &der)
     }
@@ -60,13 +61,24 @@ impl PublicKey {
     /// # Errors
     /// As [`PublicKey::from_pem`].
     pub fn from_der(algorithm: Algorithm, der: &[u8]) -> Result<PublicKey, Error> {
-        let verification = verification_algorithm(algorithm)?;
-        let key = ParsedPublicKey::new(verification, der)
-            .map_err(|_| invalid(algorithm, format!("not a valid {} public key", key_description(algorithm))))?;
-        if algorithm.family() == KeyFamily::Rsa {
-            check_rsa_modulus(algorithm, &key)?;
+        if algorithm.is_hmac() {
+            return Err(hmac_algorithm(algorithm));
         }
-        Ok(PublicKey { algorithm, kid: None, key })
+        let not_valid = || {
+            invalid(
+                algorithm,
+                format!("not a valid {} public key", key_description(algorithm)),
+            )
+        };
+        let key = Public::parse(algorithm, der).ok_or_else(not_valid)?;
+        if algorithm.family() == KeyFamily::Rsa {
+            check_rsa_bits(algorithm, key.rsa_bits().ok_or_else(not_valid)?)?;
+        }
+        Ok(PublicKey {
+            algorithm,
+            kid: None,
+            key,
+        })
     }
 
     /// Parses a public JWK (RFC 7517, RFC 7518 §6). Its `kid` becomes the
@@ -83,6 +95,7 @@ impl PublicKey {
     /// Builds a key from raw public bytes: an uncompressed EC point, raw
     /// Ed25519 bytes, or PKCS#1 DER for RSA.
     pub(super) fn from_raw(algorithm: Algorithm, bytes: &[u8]) -> Result<PublicKey, Error> {
+        // The backends read raw forms wherever they read DER.
         PublicKey::from_der(algorithm, bytes)
     }
 
@@ -103,33 +116,25 @@ impl PublicKey {
     }
 
     pub(crate) fn verify(&self, message: &[u8], signature: &[u8]) -> bool {
-        self.key.verify_sig(message, signature).is_ok()
+        self.key.verify(message, signature)
     }
 }
 
 impl fmt::Debug for PublicKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PublicKey").field("algorithm", &self.algorithm).field("kid", &self.kid).finish_non_exhaustive()
+        f.debug_struct("PublicKey")
+            .field("algorithm", &self.algorithm)
+            .field("kid", &self.kid)
+            .finish_non_exhaustive()
     }
 }
 
-/// aws-lc's verification algorithm for `algorithm`. RSA verification only
-/// accepts 2048 to 8192-bit moduli.
-pub(super) fn verification_algorithm(algorithm: Algorithm) -> Result<&'static dyn VerificationAlgorithm, Error> {
-    Ok(match algorithm {
-        Algorithm::RS256 => &sig::RSA_PKCS1_2048_8192_SHA256,
-        Algorithm::RS384 => &sig::RSA_PKCS1_2048_8192_SHA384,
-        Algorithm::RS512 => &sig::RSA_PKCS1_2048_8192_SHA512,
-        Algorithm::PS256 => &sig::RSA_PSS_2048_8192_SHA256,
-        Algorithm::PS384 => &sig::RSA_PSS_2048_8192_SHA384,
-        Algorithm::PS512 => &sig::RSA_PSS_2048_8192_SHA512,
-        Algorithm::ES256 => &sig::ECDSA_P256_SHA256_FIXED,
-        Algorithm::ES384 => &sig::ECDSA_P384_SHA384_FIXED,
-        Algorithm::EdDSA => &sig::ED25519,
-        Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512 => {
-            return Err(invalid(algorithm, "an HMAC algorithm needs an HmacKey, not an asymmetric key"));
-        }
-    })
+/// The error for an HMAC algorithm given to an asymmetric key type.
+pub(super) fn hmac_algorithm(algorithm: Algorithm) -> Error {
+    invalid(
+        algorithm,
+        "an HMAC algorithm needs an HmacKey, not an asymmetric key",
+    )
 }
 
 /// What kind of key `algorithm` needs, for error messages.
@@ -140,16 +145,6 @@ pub(super) fn key_description(algorithm: Algorithm) -> &'static str {
         Algorithm::EdDSA => "Ed25519",
         _ => "RSA",
     }
-}
-
-fn check_rsa_modulus(algorithm: Algorithm, key: &ParsedPublicKey) -> Result<(), Error> {
-    let bits = key
-        .as_der()
-        .ok()
-        .and_then(|spki| aws_lc_rs::rsa::PublicKey::from_der(spki.as_ref()).ok())
-        .and_then(|rsa| sig::RsaParameters::public_modulus_len(rsa.as_ref()).ok())
-        .ok_or_else(|| invalid(algorithm, "not a valid RSA public key"))?;
-    check_rsa_bits(algorithm, bits as usize)
 }
 
 pub(super) fn check_rsa_bits(algorithm: Algorithm, bits: usize) -> Result<(), Error> {

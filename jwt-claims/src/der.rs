@@ -1,9 +1,10 @@
-//! The little DER JWK import needs: RSA keys as PKCS#1 structures built
-//! from their JWK integers (RFC 8017 Appendix A.1), so aws-lc parses them
-//! like any other RSA key.
+//! The little DER jwt-claims writes: RSA keys as PKCS#1 structures built
+//! from their JWK integers (RFC 8017 Appendix A.1), so a backend parses
+//! them like any other RSA key, and the tag-length-value framing the
+//! RustCrypto backend's PKCS#8 wrapping needs.
 
 /// Encodes `SEQUENCE { INTEGER, ... }` from unsigned big-endian integers.
-pub(super) fn integer_sequence(integers: &[&[u8]]) -> Vec<u8> {
+pub(crate) fn integer_sequence(integers: &[&[u8]]) -> Vec<u8> {
     let mut body = Vec::new();
     for integer in integers {
         let digits = strip_leading_zeros(integer);
@@ -23,8 +24,22 @@ pub(super) fn integer_sequence(integers: &[&[u8]]) -> Vec<u8> {
     out
 }
 
-fn strip_leading_zeros(integer: &[u8]) -> &[u8] {
-    let first = integer.iter().position(|&b| b != 0).unwrap_or(integer.len());
+/// Encodes one tag-length-value element.
+#[cfg_attr(feature = "aws_lc_rs", allow(dead_code))]
+pub(crate) fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(content.len() + 6);
+    out.push(tag);
+    push_length(&mut out, content.len());
+    out.extend_from_slice(content);
+    out
+}
+
+/// `integer` without its leading zero octets.
+pub(crate) fn strip_leading_zeros(integer: &[u8]) -> &[u8] {
+    let first = integer
+        .iter()
+        .position(|&b| b != 0)
+        .unwrap_or(integer.len());
     &integer[first..]
 }
 
@@ -34,7 +49,10 @@ fn push_length(out: &mut Vec<u8>, len: usize) {
         return;
     }
     let bytes = len.to_be_bytes();
-    let skip = bytes.iter().position(|&b| b != 0).unwrap_or(bytes.len() - 1);
+    let skip = bytes
+        .iter()
+        .position(|&b| b != 0)
+        .unwrap_or(bytes.len() - 1);
     out.push(0x80 | (bytes.len() - skip) as u8);
     out.extend_from_slice(&bytes[skip..]);
 }
@@ -45,12 +63,18 @@ mod tests {
 
     #[test]
     fn encodes_small_integers_with_sign_padding() {
-        assert_eq!(integer_sequence(&[&[0x01], &[0x80]]), [0x30, 0x07, 0x02, 0x01, 0x01, 0x02, 0x02, 0x00, 0x80]);
+        assert_eq!(
+            integer_sequence(&[&[0x01], &[0x80]]),
+            [0x30, 0x07, 0x02, 0x01, 0x01, 0x02, 0x02, 0x00, 0x80]
+        );
     }
 
     #[test]
     fn encodes_zero_and_strips_leading_zeros() {
-        assert_eq!(integer_sequence(&[&[0, 0], &[0, 0x05]]), [0x30, 0x06, 0x02, 0x01, 0x00, 0x02, 0x01, 0x05]);
+        assert_eq!(
+            integer_sequence(&[&[0, 0], &[0, 0x05]]),
+            [0x30, 0x06, 0x02, 0x01, 0x00, 0x02, 0x01, 0x05]
+        );
     }
 
     #[test]
