@@ -50,7 +50,13 @@ pub struct RefreshToken {
 /// A short-lived grant from one user to another, embedded in an access
 /// token and verified with its own key.
 #[derive(Debug, Serialize, Deserialize, Claims)]
-#[jwt(aud = "billing", typ = "delegation", iss = "https://auth.example.com", ttl = "5m", alg = "EdDSA")]
+#[jwt(
+    aud = "billing",
+    typ = "delegation",
+    iss = "https://auth.example.com",
+    ttl = "5m",
+    alg = "EdDSA"
+)]
 pub struct DelegationGrant {
     /// Who granted it.
     pub granted_by: String,

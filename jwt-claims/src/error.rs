@@ -128,11 +128,16 @@ pub enum Error {
         found: String,
     },
     /// The header carries a `cty` (e.g. `JWT` for RFC 7519 §5.2 nesting)
-    /// that this purpose does not declare.
+    /// that this purpose does not declare: only a purpose declared with
+    /// `wraps` accepts `cty: "JWT"`, and then requires it.
     UnexpectedContentType {
         /// The token's `cty`.
         found: String,
     },
+
+    /// The purpose wraps a token (RFC 7519 §5.2) but the header has no
+    /// `cty: "JWT"`.
+    MissingContentType,
 
     // ----- keys and signature -----
     /// No key is configured for this purpose.
@@ -386,6 +391,9 @@ impl fmt::Display for Error {
                     f,
                     "unexpected content type \"{found}\": this purpose wraps no token"
                 )
+            }
+            Error::MissingContentType => {
+                f.write_str("header has no \"cty\": \"JWT\", which a wrapping purpose requires")
             }
             Error::NoKeyForPurpose { purpose } => {
                 write!(f, "no key configured for purpose \"{purpose}\"")

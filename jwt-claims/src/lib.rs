@@ -114,6 +114,7 @@ struct ReadmeDoctests;
 /// What generated code calls. Not public API: no semver guarantees.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::nested::{NestedCx, NestedField, verify_nested};
+    pub use crate::nested::{NestedCx, NestedField, Wrapped, verify_nested};
     pub use std::borrow::Cow;
+    pub use std::string::String;
 }

@@ -48,6 +48,15 @@ impl<T> Nested<T> {
         }
     }
 
+    /// A nested token read from outside, not yet verified.
+    #[doc(hidden)]
+    pub fn __from_token(token: String) -> Nested<T> {
+        Nested {
+            token,
+            verified: None,
+        }
+    }
+
     /// The nested token's compact serialization.
     pub fn token(&self) -> &str {
         &self.token
@@ -109,6 +118,27 @@ impl<'de, T> serde::Deserialize<'de> for Nested<T> {
             token,
             verified: None,
         })
+    }
+}
+
+/// The token a wrapping purpose (`#[jwt(wraps)]`) carries as its payload.
+pub trait Wrapped {
+    /// The wrapped token's compact serialization.
+    #[doc(hidden)]
+    fn wrapped_token(&self) -> &str;
+
+    /// The wrapped token's registered claims, once verified.
+    #[doc(hidden)]
+    fn wrapped_registered(&self) -> Option<&crate::RegisteredClaims>;
+}
+
+impl<T> Wrapped for Nested<T> {
+    fn wrapped_token(&self) -> &str {
+        &self.token
+    }
+
+    fn wrapped_registered(&self) -> Option<&crate::RegisteredClaims> {
+        self.verified().map(Decoded::registered)
     }
 }
 

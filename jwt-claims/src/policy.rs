@@ -92,6 +92,9 @@ pub struct Policy {
     pub(crate) leeway: Duration,
     pub(crate) max_age: Option<Duration>,
     pub(crate) required: Cow<'static, [RegisteredClaim]>,
+    /// Whether the payload is a token (`cty: "JWT"`, RFC 7519 §5.2) rather
+    /// than a claims set.
+    pub(crate) wraps: bool,
 }
 
 impl Policy {
@@ -120,6 +123,7 @@ impl Policy {
             leeway: Duration::ZERO,
             max_age: None,
             required: Cow::Borrowed(&[]),
+            wraps: false,
         }
     }
 
@@ -258,7 +262,37 @@ impl Policy {
                 None => None,
             },
             required: Cow::Borrowed(required),
+            wraps: false,
         }
+    }
+
+    /// The const constructor behind `#[derive(Claims)]` for a wrapping
+    /// purpose: a `typ`, an optional algorithm allow-list, no claims.
+    #[doc(hidden)]
+    pub const fn __wrapping_from_derive(
+        name: &'static str,
+        typ: &'static str,
+        algorithms: &'static [Algorithm],
+    ) -> Policy {
+        Policy {
+            name: Cow::Borrowed(name),
+            typ: Cow::Borrowed(typ),
+            audiences: Cow::Borrowed(&[]),
+            issuer: None,
+            algorithms: Cow::Borrowed(algorithms),
+            ttl: None,
+            leeway: Duration::ZERO,
+            max_age: None,
+            required: Cow::Borrowed(&[]),
+            wraps: true,
+        }
+    }
+
+    /// Whether tokens of this purpose wrap another token (`cty: "JWT"`,
+    /// RFC 7519 §5.2) instead of carrying claims. The wrapped token is
+    /// checked as its own purpose and carries all the claims.
+    pub fn wraps_token(&self) -> bool {
+        self.wraps
     }
 }
 

@@ -169,6 +169,9 @@ impl<T: Claims> Issue<'_, T> {
                 found: key.algorithm(),
             });
         }
+        if policy.wraps_token() {
+            return self.encode_wrapping(key);
+        }
         let iss = match (policy.issuer(), signer.issuer.as_deref()) {
             (Some(bound), Some(configured)) if bound != configured => {
                 return Err(Error::Configuration {
@@ -228,6 +231,41 @@ impl<T: Claims> Issue<'_, T> {
         let payload = serde_json::to_vec(&envelope).map_err(|err| envelope::shape_error(&err))?;
         let header = jws::header_json(key, Some(policy.token_type()), None);
         Ok(Token::new(jws::sign_compact(&header, &payload, key)?))
+    }
+}
+
+impl<T: Claims> Issue<'_, T> {
+    /// A wrapping token (RFC 7519 §5.2): `cty: "JWT"` and the wrapped
+    /// token as the payload; the claims are all in the wrapped token.
+    fn encode_wrapping(self, key: &SigningKey) -> Result<Token<T>, Error> {
+        let policy = T::policy();
+        if self.subject.is_some()
+            || self.expiry.is_some()
+            || self.not_before.is_some()
+            || self.jwt_id.is_some()
+        {
+            return Err(Error::Configuration {
+                reason: format!(
+                    "purpose \"{}\" wraps a token and has no claims of its own",
+                    policy.name()
+                ),
+            });
+        }
+        let wrapped = self
+            .claims
+            .__wrapped()
+            .ok_or_else(|| Error::Configuration {
+                reason: format!(
+                    "purpose \"{}\" wraps a token but was not derived with #[jwt(wraps)]",
+                    policy.name()
+                ),
+            })?;
+        let header = jws::header_json(key, Some(policy.token_type()), Some("JWT"));
+        Ok(Token::new(jws::sign_compact(
+            &header,
+            wrapped.wrapped_token().as_bytes(),
+            key,
+        )?))
     }
 }
 

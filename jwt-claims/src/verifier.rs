@@ -7,7 +7,7 @@ use std::time::Duration;
 use serde::de::{DeserializeOwned, IgnoredAny};
 
 use crate::clock::{Clock, SystemClock};
-use crate::jws::{self, DEFAULT_MAX_TOKEN_SIZE, Rules, TypeRule};
+use crate::jws::{self, ContentTypeRule, DEFAULT_MAX_TOKEN_SIZE, Rules, TypeRule};
 use crate::key::VerifyingKey;
 use crate::nested::{DEFAULT_MAX_NESTING_DEPTH, NestedCx};
 use crate::validation::{self, Context};
@@ -127,9 +127,45 @@ impl Verifier {
         token: &str,
         cx: &mut NestedCx<'_>,
     ) -> Result<Decoded<T>, Error> {
+        if T::policy().wraps_token() {
+            return self.decode_wrapping(token, cx);
+        }
         let mut decoded = self.decode_core::<T>(token, T::policy(), cx)?;
         decoded.claims.__verify_nested(cx)?;
         Ok(decoded)
+    }
+
+    /// A wrapping purpose (RFC 7519 §5.2): the outer token passes the JWS
+    /// checks with `cty: "JWT"` required, and its payload is verified as a
+    /// token of the wrapped type, which carries all the claims.
+    fn decode_wrapping<T: Claims>(
+        &self,
+        token: &str,
+        cx: &mut NestedCx<'_>,
+    ) -> Result<Decoded<T>, Error> {
+        let policy = T::policy();
+        let checked = self.verify_jws(token, policy, ContentTypeRule::NestedJwt, cx)?;
+        // Non-ASCII bytes cannot be base64url: the inner decode rejects them.
+        let inner = String::from_utf8_lossy(&checked.payload).into_owned();
+        let unsupported = || Error::Configuration {
+            reason: format!(
+                "purpose \"{}\" wraps a token but was not derived with #[jwt(wraps)]",
+                policy.name()
+            ),
+        };
+        let mut claims = T::__from_wrapped(inner).ok_or_else(unsupported)?;
+        claims.__verify_nested(cx)?;
+        let registered = claims
+            .__wrapped()
+            .and_then(|w| w.wrapped_registered())
+            .cloned()
+            .ok_or_else(unsupported)?;
+        Ok(Decoded {
+            claims,
+            registered,
+            algorithm: checked.header.algorithm(),
+            kid: checked.header.into_kid(),
+        })
     }
 
     fn decode_core<V: DeserializeOwned>(
@@ -138,16 +174,15 @@ impl Verifier {
         policy: &Policy,
         cx: &mut NestedCx<'_>,
     ) -> Result<Decoded<V>, Error> {
-        let rules = Rules {
-            algorithms: policy.algorithms(),
-            typ: TypeRule::Policy(policy),
-            allow_content_type: false,
-            keys: self.keys_for(policy),
-            purpose: policy.name(),
-            collect_header: false,
-        };
-        let checked = jws::verify(token, cx.budget, &rules)?;
-        cx.budget -= token.len();
+        if policy.wraps_token() {
+            return Err(Error::Configuration {
+                reason: format!(
+                    "purpose \"{}\" wraps a token: decode it as its derived type",
+                    policy.name()
+                ),
+            });
+        }
+        let checked = self.verify_jws(token, policy, ContentTypeRule::Absent, cx)?;
         let context = Context {
             now: cx.now,
             issuer: self.issuer.as_deref(),
@@ -173,6 +208,27 @@ impl Verifier {
             algorithm: checked.header.algorithm(),
             kid: checked.header.into_kid(),
         })
+    }
+
+    /// The JWS layer for one level, charged to the shared size budget.
+    fn verify_jws(
+        &self,
+        token: &str,
+        policy: &Policy,
+        content_type: ContentTypeRule,
+        cx: &mut NestedCx<'_>,
+    ) -> Result<jws::Checked, Error> {
+        let rules = Rules {
+            algorithms: policy.algorithms(),
+            typ: TypeRule::Policy(policy),
+            content_type,
+            keys: self.keys_for(policy),
+            purpose: policy.name(),
+            collect_header: false,
+        };
+        let checked = jws::verify(token, cx.budget, &rules)?;
+        cx.budget -= token.len();
+        Ok(checked)
     }
 
     fn keys_for(&self, policy: &Policy) -> &[VerifyingKey] {

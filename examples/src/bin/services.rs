@@ -9,7 +9,9 @@
 use std::process::ExitCode;
 
 use chrono::{Duration, Utc};
-use jwt_claims::{Algorithm, Decoded, Error, FixedClock, Nested, PrivateKey, Signer, Token, Verifier};
+use jwt_claims::{
+    Algorithm, Decoded, Error, FixedClock, Nested, PrivateKey, Signer, Token, Verifier,
+};
 use shared_claims::{BillingAccess, DelegationGrant, RefreshToken, ReportsAccess, Role};
 
 /// The auth service's ES256 key: RFC 7515 Appendix A.3's published example
@@ -38,27 +40,48 @@ impl AuthService {
         let signer = Signer::builder()
             .issuer(ISSUER)
             .shared_key(PrivateKey::from_jwk(Algorithm::ES256, AUTH_KEY)?.with_kid("auth-2026-11"))
-            .key::<DelegationGrant>(PrivateKey::from_jwk(Algorithm::EdDSA, GRANT_KEY)?.with_kid("grants-1"))
+            .key::<DelegationGrant>(
+                PrivateKey::from_jwk(Algorithm::EdDSA, GRANT_KEY)?.with_kid("grants-1"),
+            )
             .clock(clock)
             .build()?;
         Ok(AuthService { signer })
     }
 
     fn grant(&self, granted_by: &str) -> Result<Token<DelegationGrant>, Error> {
-        self.signer.encode(&DelegationGrant { granted_by: granted_by.into(), scope: "invoices:pay".into() })
+        self.signer.encode(&DelegationGrant {
+            granted_by: granted_by.into(),
+            scope: "invoices:pay".into(),
+        })
     }
 
-    fn billing_access(&self, user: &str, grant: Option<Token<DelegationGrant>>) -> Result<Token<BillingAccess>, Error> {
-        let claims = BillingAccess { role: Role::Admin, org_id: 42, grant: grant.map(Nested::new) };
+    fn billing_access(
+        &self,
+        user: &str,
+        grant: Option<Token<DelegationGrant>>,
+    ) -> Result<Token<BillingAccess>, Error> {
+        let claims = BillingAccess {
+            role: Role::Admin,
+            org_id: 42,
+            grant: grant.map(Nested::new),
+        };
         self.signer.issue(&claims).subject(user).encode()
     }
 
     fn reports_access(&self, user: &str) -> Result<Token<ReportsAccess>, Error> {
-        self.signer.issue(&ReportsAccess { org_id: 42 }).subject(user).encode()
+        self.signer
+            .issue(&ReportsAccess { org_id: 42 })
+            .subject(user)
+            .encode()
     }
 
     fn refresh(&self, user: &str) -> Result<Token<RefreshToken>, Error> {
-        self.signer.issue(&RefreshToken { session: "s-1".into() }).subject(user).encode()
+        self.signer
+            .issue(&RefreshToken {
+                session: "s-1".into(),
+            })
+            .subject(user)
+            .encode()
     }
 }
 
@@ -70,8 +93,12 @@ struct BillingService {
 
 impl BillingService {
     fn new(clock: FixedClock) -> Result<BillingService, Error> {
-        let auth = PrivateKey::from_jwk(Algorithm::ES256, AUTH_KEY)?.with_kid("auth-2026-11").public_key();
-        let grants = PrivateKey::from_jwk(Algorithm::EdDSA, GRANT_KEY)?.with_kid("grants-1").public_key();
+        let auth = PrivateKey::from_jwk(Algorithm::ES256, AUTH_KEY)?
+            .with_kid("auth-2026-11")
+            .public_key();
+        let grants = PrivateKey::from_jwk(Algorithm::EdDSA, GRANT_KEY)?
+            .with_kid("grants-1")
+            .public_key();
         let verifier = Verifier::builder()
             .key::<BillingAccess>(auth)
             .key::<DelegationGrant>(grants)
@@ -89,7 +116,11 @@ impl BillingService {
 fn report(what: &str, outcome: Result<Decoded<BillingAccess>, Error>) -> bool {
     match outcome {
         Ok(access) => {
-            let on_behalf = access.grant.as_ref().and_then(Nested::claims).map(|g| g.granted_by.as_str());
+            let on_behalf = access
+                .grant
+                .as_ref()
+                .and_then(Nested::claims)
+                .map(|g| g.granted_by.as_str());
             println!(
                 "  accepted  {what}\n            sub={} role={:?} org={} on behalf of {}",
                 access.registered().subject().unwrap_or("-"),
@@ -102,7 +133,10 @@ fn report(what: &str, outcome: Result<Decoded<BillingAccess>, Error>) -> bool {
         Err(err) => {
             println!("  rejected  {what}\n            {err}");
             if let Error::Nested { path, .. } = &err {
-                println!("            (failing field: `{path}`, cause: {})", err.root_cause());
+                println!(
+                    "            (failing field: `{path}`, cause: {})",
+                    err.root_cause()
+                );
             }
             false
         }
@@ -118,16 +152,31 @@ fn run() -> Result<bool, Error> {
 
     println!("billing service, handling five requests:\n");
     let outcomes = [
-        report("its own access token", billing.handle(auth.billing_access("alice", None)?.as_str())),
+        report(
+            "its own access token",
+            billing.handle(auth.billing_access("alice", None)?.as_str()),
+        ),
         report(
             "an access token carrying a fresh delegation grant",
-            billing.handle(auth.billing_access("bob", Some(auth.grant("alice")?))?.as_str()),
+            billing.handle(
+                auth.billing_access("bob", Some(auth.grant("alice")?))?
+                    .as_str(),
+            ),
         ),
-        report("a refresh token (meant for the auth service)", billing.handle(auth.refresh("alice")?.as_str())),
-        report("an access token for the reports service", billing.handle(auth.reports_access("alice")?.as_str())),
+        report(
+            "a refresh token (meant for the auth service)",
+            billing.handle(auth.refresh("alice")?.as_str()),
+        ),
+        report(
+            "an access token for the reports service",
+            billing.handle(auth.reports_access("alice")?.as_str()),
+        ),
         report(
             "an access token whose nested grant expired",
-            billing.handle(auth.billing_access("bob", Some(auth_earlier.grant("alice")?))?.as_str()),
+            billing.handle(
+                auth.billing_access("bob", Some(auth_earlier.grant("alice")?))?
+                    .as_str(),
+            ),
         ),
     ];
     let expected = [true, true, false, false, false];

@@ -48,13 +48,24 @@ pub(crate) enum TypeRule<'r> {
     Any,
 }
 
+/// What the `cty` header may say.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ContentTypeRule {
+    /// No `cty`: a claims set. Any `cty` signals a nested JWT (RFC 7519
+    /// §5.2) or another payload the purpose did not declare.
+    Absent,
+    /// `cty: "JWT"` required: the payload is a token (a wrapping purpose).
+    NestedJwt,
+    /// Not checked (the plain JWS layer).
+    Any,
+}
+
 /// Everything the JWS layer checks a token against.
 pub(crate) struct Rules<'r> {
     pub(crate) algorithms: &'r [Algorithm],
     pub(crate) typ: TypeRule<'r>,
-    /// Whether a `cty` header is tolerated; the JWT layer refuses it,
-    /// since it signals a nested JWT (RFC 7519 §5.2) nobody declared.
-    pub(crate) allow_content_type: bool,
+    /// What the `cty` header may say.
+    pub(crate) content_type: ContentTypeRule,
     pub(crate) keys: &'r [VerifyingKey],
     /// The purpose name reported when there are no keys.
     pub(crate) purpose: &'r str,
@@ -124,8 +135,11 @@ pub(crate) fn verify(token: &str, limit: usize, rules: &Rules<'_>) -> Result<Che
     let typ = header.typ.as_str("typ")?;
     check_type(rules.typ, typ)?;
     let cty = header.cty.as_str("cty")?;
-    if let (Some(cty), false) = (cty, rules.allow_content_type) {
-        return Err(Error::UnexpectedContentType { found: echo(cty) });
+    match (rules.content_type, cty) {
+        (ContentTypeRule::Any, _) | (ContentTypeRule::Absent, None) => {}
+        (ContentTypeRule::NestedJwt, Some(cty)) if crate::policy::same_media_type("JWT", cty) => {}
+        (ContentTypeRule::NestedJwt, None) => return Err(Error::MissingContentType),
+        (_, Some(cty)) => return Err(Error::UnexpectedContentType { found: echo(cty) }),
     }
 
     key.verify(segments.signing_input.as_bytes(), signature)?;
@@ -376,7 +390,7 @@ impl JwsVerifier {
         let rules = Rules {
             algorithms: &self.algorithms,
             typ: self.typ.as_deref().map_or(TypeRule::Any, TypeRule::Exactly),
-            allow_content_type: true,
+            content_type: ContentTypeRule::Any,
             keys: &self.keys,
             purpose: "jws",
             collect_header: true,

@@ -1,0 +1,619 @@
+//! Stage 1: reads `#[jwt(...)]` attributes into spanned key/value entries.
+//!
+//! This stage knows the key set and the `key = value` syntax, nothing about
+//! what a value means: it reports unknown, duplicate and value-less keys and
+//! hands each value on as an unparsed [`Expr`] for the model to interpret.
+//! Values are cut at the next top-level comma and parsed on their own, so one
+//! malformed value does not hide the mistakes after it.
+
+use proc_macro2::{Group, Ident, TokenStream, TokenTree};
+use syn::meta::ParseNestedMeta;
+use syn::parse::{ParseStream, Parser};
+use syn::{Attribute, Expr, Path, Token, token};
+
+use crate::errors::Errors;
+
+/// The name of our attribute, on the struct and on fields.
+const ATTRIBUTE: &str = "jwt";
+
+/// A key of the container attribute `#[jwt(...)]`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Key {
+    /// `typ = "access"`: the expected `typ` header.
+    Typ,
+    /// `aud = "billing"` or `aud = [...]`: the accepted audiences.
+    Aud,
+    /// `iss = "..."`: the one accepted issuer.
+    Iss,
+    /// `alg = "ES256"`: the one accepted algorithm.
+    Alg,
+    /// `algs = [...]`: the accepted algorithms.
+    Algs,
+    /// `ttl = "15m"`: the default lifetime of new tokens.
+    Ttl,
+    /// `leeway = "30s"`: tolerated clock skew.
+    Leeway,
+    /// `max_age = "1h"`: the oldest accepted `iat`.
+    MaxAge,
+    /// `require = [...]`: registered claims that must be present.
+    Require,
+    /// `wraps`: the payload is another token (RFC 7519 §5.2), not claims.
+    Wraps,
+}
+
+impl Key {
+    /// Every key, in the order the unknown-key message lists them.
+    pub(crate) const ALL: [Key; 10] = [
+        Key::Typ,
+        Key::Aud,
+        Key::Iss,
+        Key::Alg,
+        Key::Algs,
+        Key::Ttl,
+        Key::Leeway,
+        Key::MaxAge,
+        Key::Require,
+        Key::Wraps,
+    ];
+
+    /// The key as written in the attribute.
+    pub(crate) const fn name(self) -> &'static str {
+        match self {
+            Key::Typ => "typ",
+            Key::Aud => "aud",
+            Key::Iss => "iss",
+            Key::Alg => "alg",
+            Key::Algs => "algs",
+            Key::Ttl => "ttl",
+            Key::Leeway => "leeway",
+            Key::MaxAge => "max_age",
+            Key::Require => "require",
+            Key::Wraps => "wraps",
+        }
+    }
+
+    /// A correct use of the key, quoted in error messages as the fix.
+    pub(crate) const fn example(self) -> &'static str {
+        match self {
+            Key::Typ => "`typ = \"access\"`",
+            Key::Aud => "`aud = \"billing\"` or `aud = [\"billing\", \"reports\"]`",
+            Key::Iss => "`iss = \"https://auth.example.com\"`",
+            Key::Alg => "`alg = \"ES256\"`",
+            Key::Algs => "`algs = [\"ES256\", \"EdDSA\"]`",
+            Key::Ttl => "`ttl = \"15m\"`",
+            Key::Leeway => "`leeway = \"30s\"`",
+            Key::MaxAge => "`max_age = \"1h\"`",
+            Key::Require => "`require = [\"sub\", \"jti\"]`",
+            Key::Wraps => "`wraps`",
+        }
+    }
+
+    /// The key spelled `name`, if it is one of ours.
+    fn from_name(name: &str) -> Option<Key> {
+        Key::ALL.into_iter().find(|key| key.name() == name)
+    }
+
+    /// The key a user most likely meant by `name`, for words that are
+    /// natural guesses (`audience`, `type`, `issuer`) but not our spelling.
+    fn meant_by(name: &str) -> Option<Key> {
+        match name {
+            "type" | "token_type" => Some(Key::Typ),
+            "audience" | "audiences" => Some(Key::Aud),
+            "issuer" => Some(Key::Iss),
+            "algorithm" => Some(Key::Alg),
+            "algorithms" => Some(Key::Algs),
+            "expiry" | "expires_in" | "lifetime" | "exp" => Some(Key::Ttl),
+            "clock_skew" | "skew" => Some(Key::Leeway),
+            "maxage" | "max_lifetime" => Some(Key::MaxAge),
+            "required" | "requires" => Some(Key::Require),
+            _ => None,
+        }
+    }
+}
+
+/// One `key = value` of the container attribute.
+pub(crate) struct Entry {
+    /// Which key.
+    pub(crate) key: Key,
+    /// The key as written, for spans.
+    pub(crate) ident: Ident,
+    /// The value; `None` when it was missing or unparsable (already reported).
+    pub(crate) value: Option<Expr>,
+}
+
+/// Everything the struct's `#[jwt(...)]` attributes say, in source order.
+pub(crate) struct ContainerAttrs {
+    /// Each key at most once: later duplicates are reported and dropped.
+    pub(crate) entries: Vec<Entry>,
+    /// Whether there was any `#[jwt]` attribute on the struct at all.
+    pub(crate) found: bool,
+    /// Whether every attribute could be read to its end; when not, keys
+    /// after the syntax error are unknown, so "missing key" is not reported.
+    pub(crate) complete: bool,
+}
+
+impl ContainerAttrs {
+    /// Reads every `#[jwt(...)]` among the struct's attributes; several are
+    /// merged as if written as one.
+    pub(crate) fn read(attrs: &[Attribute], errors: &mut Errors) -> ContainerAttrs {
+        let mut read = ContainerAttrs {
+            entries: Vec::new(),
+            found: false,
+            complete: true,
+        };
+        for attr in attrs.iter().filter(|attr| attr.path().is_ident(ATTRIBUTE)) {
+            read.found = true;
+            let parsed = attr.parse_nested_meta(|meta| {
+                read.read_entry(&meta, errors)?;
+                Ok(())
+            });
+            if let Err(error) = parsed {
+                read.complete = false;
+                errors.push(error);
+            }
+        }
+        read
+    }
+
+    /// The entry for `key`, if it was written.
+    pub(crate) fn get(&self, key: Key) -> Option<&Entry> {
+        self.entries.iter().find(|entry| entry.key == key)
+    }
+
+    /// Reads one `key = value`, reporting what is wrong with it and carrying on.
+    fn read_entry(&mut self, meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> syn::Result<()> {
+        let name = path_name(&meta.path);
+        let Some(key) = Key::from_name(&name) else {
+            skip_value(meta.input)?;
+            errors.at(&meta.path, unknown_key_message(&name));
+            return Ok(());
+        };
+        let ident = meta.path.require_ident()?.clone();
+        if key == Key::Wraps {
+            // A flag: its presence is the value.
+            if meta.input.peek(Token![=]) || meta.input.peek(token::Paren) {
+                skip_value(meta.input)?;
+                errors.at(&ident, "`wraps` takes no value: write `#[jwt(typ = \"...\", wraps)]`");
+            }
+            if self.get(key).is_some() {
+                errors.at(&ident, "duplicate jwt attribute `wraps`");
+            } else {
+                self.entries.push(Entry { key, ident, value: None });
+            }
+            return Ok(());
+        }
+        let value = match read_value(meta, key.name(), key.example(), errors)? {
+            Value::Read(expr) => Some(expr),
+            Value::Missing => None,
+            Value::RunsOn => {
+                self.complete = false;
+                None
+            }
+        };
+        if self.get(key).is_some() {
+            errors.at(&ident, format!("duplicate jwt attribute `{name}`"));
+        } else {
+            self.entries.push(Entry { key, ident, value });
+        }
+        Ok(())
+    }
+}
+
+/// What a field's `#[jwt(...)]` attributes say.
+pub(crate) struct FieldAttrs {
+    /// The `nested` key, when the field is marked `#[jwt(nested)]`.
+    pub(crate) nested: Option<Ident>,
+}
+
+impl FieldAttrs {
+    /// Reads every `#[jwt(...)]` on one field.
+    pub(crate) fn read(attrs: &[Attribute], errors: &mut Errors) -> FieldAttrs {
+        let mut read = FieldAttrs { nested: None };
+        for attr in attrs.iter().filter(|attr| attr.path().is_ident(ATTRIBUTE)) {
+            let parsed = attr.parse_nested_meta(|meta| {
+                read.read_entry(&meta, errors)?;
+                Ok(())
+            });
+            if let Err(error) = parsed {
+                errors.push(error);
+            }
+        }
+        read
+    }
+
+    /// Reads one key of a field attribute.
+    fn read_entry(&mut self, meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> syn::Result<()> {
+        let name = path_name(&meta.path);
+        if name != "nested" {
+            skip_value(meta.input)?;
+            let message = match Key::from_name(&name) {
+                Some(_) => format!(
+                    "`{name}` goes in the struct's `#[jwt(...)]`, not on a field; fields only take `#[jwt(nested)]`"
+                ),
+                None => format!("unknown jwt field attribute `{name}`; expected `nested`"),
+            };
+            errors.at(&meta.path, message);
+            return Ok(());
+        }
+        let ident = meta.path.require_ident()?.clone();
+        if !meta.input.is_empty() && !meta.input.peek(Token![,]) {
+            // `nested = true`, `nested(...)`: the intent is clear, so the
+            // field still counts as marked and no second error follows.
+            let value = take_until_comma(meta.input)?;
+            errors.at(value, "`nested` takes no value: write `#[jwt(nested)]`");
+        }
+        if self.nested.is_some() {
+            errors.at(&ident, "duplicate jwt attribute `nested`");
+        } else {
+            self.nested = Some(ident);
+        }
+        Ok(())
+    }
+}
+
+/// The message for a container key we do not know.
+fn unknown_key_message(name: &str) -> String {
+    let expected = Key::ALL.map(Key::name).join(", ");
+    if name == "nested" {
+        return "`nested` goes on a field, not on the struct: \
+                `#[jwt(nested)] grant: Nested<Grant>` verifies that field as a token of its own"
+            .to_owned();
+    }
+    let mut message = format!("unknown jwt attribute `{name}`; expected one of: {expected}");
+    if let Some(key) = Key::meant_by(name) {
+        message.push_str(&format!(" (did you mean `{}`?)", key.name()));
+    }
+    message
+}
+
+/// The outcome of reading the value after a key.
+enum Value {
+    /// A value, parsed as an expression.
+    Read(Expr),
+    /// No usable value (reported).
+    Missing,
+    /// A value followed by another `key = ...` without a comma (reported):
+    /// the keys after it were swallowed and are unknown.
+    RunsOn,
+}
+
+/// Reads the `= value` after a key, reporting why when there is none.
+fn read_value(
+    meta: &ParseNestedMeta<'_>,
+    name: &str,
+    example: &str,
+    errors: &mut Errors,
+) -> syn::Result<Value> {
+    if meta.input.peek(token::Paren) {
+        let group: Group = meta.input.parse()?;
+        errors.at(
+            group,
+            format!("`{name}` takes its value after `=`, like {example}"),
+        );
+        return Ok(Value::Missing);
+    }
+    if !meta.input.peek(Token![=]) {
+        errors.at(
+            &meta.path,
+            format!("`{name}` needs a value, like {example}"),
+        );
+        return Ok(Value::Missing);
+    }
+    let eq: Token![=] = meta.input.parse()?;
+    let tokens = take_until_comma(meta.input)?;
+    if tokens.is_empty() {
+        errors.at(
+            eq,
+            format!("`{name}` needs a value after `=`, like {example}"),
+        );
+        return Ok(Value::Missing);
+    }
+    let expr_then_rest = |input: ParseStream<'_>| {
+        let expr: Expr = input.parse()?;
+        let rest: TokenStream = input.parse()?;
+        Ok((expr, rest))
+    };
+    match expr_then_rest.parse2(tokens.clone()) {
+        Ok((expr, rest)) if rest.is_empty() => Ok(Value::Read(expr)),
+        Ok((_, rest)) if starts_an_entry(&rest) => {
+            let next_key = rest.into_iter().next();
+            let message = match &next_key {
+                Some(key) => format!("missing `,` before `{key}`"),
+                None => "missing `,`".to_owned(),
+            };
+            errors.at(next_key, message);
+            Ok(Value::RunsOn)
+        }
+        _ => {
+            errors.at(
+                tokens,
+                format!("malformed value of `{name}`; expected something like {example}"),
+            );
+            Ok(Value::Missing)
+        }
+    }
+}
+
+/// Whether `tokens` start like another entry: `key =`.
+fn starts_an_entry(tokens: &TokenStream) -> bool {
+    let mut trees = tokens.clone().into_iter();
+    matches!(
+        (trees.next(), trees.next()),
+        (Some(TokenTree::Ident(_)), Some(TokenTree::Punct(punct))) if punct.as_char() == '='
+    )
+}
+
+/// Skips whatever follows an unknown key (`= value`, `(...)` or nothing).
+fn skip_value(input: ParseStream<'_>) -> syn::Result<()> {
+    take_until_comma(input).map(drop)
+}
+
+/// Takes the tokens up to the next top-level comma (or the end).
+fn take_until_comma(input: ParseStream<'_>) -> syn::Result<TokenStream> {
+    input.step(|cursor| {
+        let mut tokens = TokenStream::new();
+        let mut rest = *cursor;
+        while let Some((tree, next)) = rest.token_tree() {
+            if matches!(&tree, TokenTree::Punct(punct) if punct.as_char() == ',') {
+                break;
+            }
+            tokens.extend([tree]);
+            rest = next;
+        }
+        Ok((tokens, rest))
+    })
+}
+
+/// A key path as the user wrote it, for messages (`foo`, `a::b`).
+fn path_name(path: &Path) -> String {
+    match path.get_ident() {
+        Some(ident) => ident.to_string(),
+        None => path
+            .segments
+            .iter()
+            .map(|segment| segment.ident.to_string())
+            .collect::<Vec<_>>()
+            .join("::"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::ToTokens;
+    use syn::{DeriveInput, parse_quote};
+
+    use super::*;
+
+    /// Reads the container attributes of `input`, returning them and every
+    /// error message.
+    fn read(input: DeriveInput) -> (ContainerAttrs, Vec<String>) {
+        let mut errors = Errors::new();
+        let attrs = ContainerAttrs::read(&input.attrs, &mut errors);
+        (attrs, errors.messages())
+    }
+
+    /// The value of `key`, as a token string.
+    fn value_of(attrs: &ContainerAttrs, key: Key) -> String {
+        attrs
+            .get(key)
+            .and_then(|entry| entry.value.as_ref())
+            .unwrap()
+            .to_token_stream()
+            .to_string()
+    }
+
+    #[test]
+    fn every_key_is_read_with_its_value() {
+        let (attrs, errors) = read(parse_quote! {
+            #[jwt(typ = "access", aud = ["billing", "reports"], iss = "https://i", alg = "ES256")]
+            #[jwt(ttl = "15m", leeway = "30s", max_age = "1h", require = ["sub"])]
+            struct Access;
+        });
+        assert_eq!(errors, Vec::<String>::new());
+        assert!(attrs.found && attrs.complete);
+        assert_eq!(attrs.entries.len(), 8);
+        assert_eq!(value_of(&attrs, Key::Typ), "\"access\"");
+        assert_eq!(value_of(&attrs, Key::Aud), "[\"billing\" , \"reports\"]");
+        assert_eq!(value_of(&attrs, Key::Require), "[\"sub\"]");
+    }
+
+    #[test]
+    fn other_attributes_are_ignored() {
+        let (attrs, errors) = read(parse_quote! {
+            #[derive(Debug)]
+            #[serde(rename_all = "camelCase")]
+            struct Access;
+        });
+        assert!(errors.is_empty());
+        assert!(!attrs.found);
+    }
+
+    #[test]
+    fn unknown_key_lists_the_expected_keys_and_reading_continues() {
+        let (attrs, errors) = read(parse_quote! {
+            #[jwt(foo = "x", typ = "access")]
+            struct Access;
+        });
+        assert_eq!(
+            errors,
+            [
+                "unknown jwt attribute `foo`; expected one of: typ, aud, iss, alg, algs, ttl, leeway, max_age, require, wraps"
+            ]
+        );
+        assert!(attrs.get(Key::Typ).is_some());
+    }
+
+    #[test]
+    fn unknown_key_that_is_a_natural_guess_suggests_our_spelling() {
+        let (_, errors) = read(parse_quote! {
+            #[jwt(audience = "billing", type = "access")]
+            struct Access;
+        });
+        assert_eq!(
+            errors,
+            [
+                "unknown jwt attribute `audience`; expected one of: typ, aud, iss, alg, algs, ttl, leeway, max_age, require, wraps (did you mean `aud`?)",
+                "unknown jwt attribute `type`; expected one of: typ, aud, iss, alg, algs, ttl, leeway, max_age, require, wraps (did you mean `typ`?)",
+            ]
+        );
+    }
+
+    #[test]
+    fn nested_on_the_container_points_to_fields() {
+        let (_, errors) = read(parse_quote! {
+            #[jwt(nested)]
+            struct Access;
+        });
+        assert_eq!(
+            errors,
+            [
+                "`nested` goes on a field, not on the struct: `#[jwt(nested)] grant: Nested<Grant>` verifies that field as a token of its own"
+            ]
+        );
+    }
+
+    #[test]
+    fn duplicate_key_is_reported_even_across_attributes() {
+        let (attrs, errors) = read(parse_quote! {
+            #[jwt(aud = "billing")]
+            #[jwt(aud = "reports")]
+            struct Access;
+        });
+        assert_eq!(errors, ["duplicate jwt attribute `aud`"]);
+        assert_eq!(value_of(&attrs, Key::Aud), "\"billing\"");
+    }
+
+    #[test]
+    fn key_without_value_is_reported_and_still_counts_as_written() {
+        let (attrs, errors) = read(parse_quote! {
+            #[jwt(aud, typ = )]
+            struct Access;
+        });
+        assert_eq!(
+            errors,
+            [
+                "`aud` needs a value, like `aud = \"billing\"` or `aud = [\"billing\", \"reports\"]`",
+                "`typ` needs a value after `=`, like `typ = \"access\"`",
+            ]
+        );
+        assert!(
+            attrs
+                .get(Key::Aud)
+                .is_some_and(|entry| entry.value.is_none())
+        );
+        assert!(attrs.get(Key::Typ).is_some());
+    }
+
+    #[test]
+    fn parenthesized_value_is_reported() {
+        let (_, errors) = read(parse_quote! {
+            #[jwt(aud("billing"))]
+            struct Access;
+        });
+        assert_eq!(
+            errors,
+            [
+                "`aud` takes its value after `=`, like `aud = \"billing\"` or `aud = [\"billing\", \"reports\"]`"
+            ]
+        );
+    }
+
+    #[test]
+    fn malformed_value_is_reported_and_later_keys_are_still_read() {
+        let (attrs, errors) = read(parse_quote! {
+            #[jwt(ttl = 15 m, typ = "access")]
+            struct Access;
+        });
+        assert_eq!(
+            errors,
+            ["malformed value of `ttl`; expected something like `ttl = \"15m\"`"]
+        );
+        assert!(attrs.complete);
+        assert_eq!(value_of(&attrs, Key::Typ), "\"access\"");
+    }
+
+    #[test]
+    fn missing_comma_is_reported_on_the_next_key_and_leaves_the_attributes_incomplete() {
+        let (attrs, errors) = read(parse_quote! {
+            #[jwt(typ = "access" aud = "billing")]
+            struct Access;
+        });
+        assert_eq!(errors, ["missing `,` before `aud`"]);
+        assert!(!attrs.complete);
+        assert!(attrs.get(Key::Typ).is_some());
+    }
+
+    #[test]
+    fn attribute_without_parentheses_leaves_the_attributes_incomplete() {
+        let (attrs, errors) = read(parse_quote! {
+            #[jwt]
+            struct Access;
+        });
+        assert_eq!(errors.len(), 1);
+        assert!(attrs.found);
+        assert!(!attrs.complete);
+    }
+
+    /// Reads the `#[jwt]` attributes of the first field of `input`.
+    fn read_field(input: DeriveInput) -> (FieldAttrs, Vec<String>) {
+        let syn::Data::Struct(data) = input.data else {
+            unreachable!("tests pass structs")
+        };
+        let field = data.fields.into_iter().next().unwrap();
+        let mut errors = Errors::new();
+        let attrs = FieldAttrs::read(&field.attrs, &mut errors);
+        (attrs, errors.messages())
+    }
+
+    #[test]
+    fn nested_marks_a_field() {
+        let (attrs, errors) = read_field(parse_quote! {
+            struct Outer { #[jwt(nested)] grant: Nested<Grant> }
+        });
+        assert!(errors.is_empty());
+        assert!(attrs.nested.is_some());
+    }
+
+    #[test]
+    fn nested_twice_on_a_field_is_a_duplicate() {
+        let (attrs, errors) = read_field(parse_quote! {
+            struct Outer { #[jwt(nested)] #[jwt(nested)] grant: Nested<Grant> }
+        });
+        assert_eq!(errors, ["duplicate jwt attribute `nested`"]);
+        assert!(attrs.nested.is_some());
+    }
+
+    #[test]
+    fn nested_with_a_value_is_reported_but_still_marks_the_field() {
+        let (attrs, errors) = read_field(parse_quote! {
+            struct Outer { #[jwt(nested = true)] grant: Nested<Grant> }
+        });
+        assert_eq!(errors, ["`nested` takes no value: write `#[jwt(nested)]`"]);
+        assert!(attrs.nested.is_some());
+    }
+
+    #[test]
+    fn unknown_field_key_expects_nested() {
+        let (attrs, errors) = read_field(parse_quote! {
+            struct Outer { #[jwt(verify)] grant: Nested<Grant> }
+        });
+        assert_eq!(
+            errors,
+            ["unknown jwt field attribute `verify`; expected `nested`"]
+        );
+        assert!(attrs.nested.is_none());
+    }
+
+    #[test]
+    fn container_key_on_a_field_points_to_the_struct() {
+        let (_, errors) = read_field(parse_quote! {
+            struct Outer { #[jwt(aud = "billing")] org: u64 }
+        });
+        assert_eq!(
+            errors,
+            [
+                "`aud` goes in the struct's `#[jwt(...)]`, not on a field; fields only take `#[jwt(nested)]`"
+            ]
+        );
+    }
+}

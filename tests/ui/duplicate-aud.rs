@@ -1,0 +1,11 @@
+use jwt_claims::Claims;
+use serde::{Deserialize, Serialize};
+
+#[derive(Serialize, Deserialize, Claims)]
+#[jwt(typ = "access", aud = "billing")]
+#[jwt(aud = "reports")]
+struct Access {
+    org_id: u64,
+}
+
+fn main() {}

@@ -1,0 +1,16 @@
+use jwt_claims::{Claims, Nested};
+use serde::{Deserialize, Serialize};
+
+#[derive(Serialize, Deserialize, Claims)]
+#[jwt(typ = "grant", aud = "billing")]
+struct Grant {
+    scope: String,
+}
+
+#[derive(Serialize, Deserialize, Claims)]
+#[jwt(typ = "delegation", aud = "billing")]
+struct Delegation {
+    grant: Box<Nested<Grant>>,
+}
+
+fn main() {}

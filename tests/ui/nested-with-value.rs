@@ -1,0 +1,17 @@
+use jwt_claims::{Claims, Nested};
+use serde::{Deserialize, Serialize};
+
+#[derive(Serialize, Deserialize, Claims)]
+#[jwt(typ = "grant", aud = "billing")]
+struct Grant {
+    scope: String,
+}
+
+#[derive(Serialize, Deserialize, Claims)]
+#[jwt(typ = "delegation", aud = "billing")]
+struct Delegation {
+    #[jwt(nested = true)]
+    grant: Nested<Grant>,
+}
+
+fn main() {}

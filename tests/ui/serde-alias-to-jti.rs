@@ -1,0 +1,12 @@
+use jwt_claims::Claims;
+use serde::{Deserialize, Serialize};
+
+#[derive(Serialize, Deserialize, Claims)]
+#[jwt(typ = "access", aud = "billing")]
+struct Access {
+    org_id: u64,
+    #[serde(alias = "id", alias = "jti")]
+    request_id: String,
+}
+
+fn main() {}

@@ -1,0 +1,8 @@
+use jwt_claims::Claims;
+use serde::{Deserialize, Serialize};
+
+#[derive(Serialize, Deserialize, Claims)]
+#[jwt(typ = "access", aud = "billing")]
+struct Access(u64);
+
+fn main() {}
