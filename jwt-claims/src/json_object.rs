@@ -22,6 +22,16 @@ pub(crate) fn parse<'de, T>(
             reason: "not a JSON object".to_owned(),
         });
     }
+    // serde_json checks UTF-8 only in the strings it decodes: a value it
+    // skips (an unknown claim, a `x5u` header) could carry invalid UTF-8
+    // and be accepted. A segment must be UTF-8 text as a whole (RFC 8259
+    // §8.1, RFC 7515 §4, RFC 7519 §7.2), so check it once, up front.
+    if let Err(err) = core::str::from_utf8(bytes) {
+        return Err(Error::InvalidJson {
+            part,
+            reason: format!("invalid UTF-8 at byte {}", err.valid_up_to()),
+        });
+    }
     let mut duplicate = None;
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value = read(&mut de, &mut duplicate).and_then(|value| de.end().map(|()| value));
@@ -48,4 +58,26 @@ pub(crate) fn reason(err: &serde_json::Error) -> String {
     }
     let cut: String = message.chars().take(MAX).collect();
     format!("{cut}…")
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::Deserializer as _;
+
+    use super::*;
+
+    #[test]
+    fn rejects_invalid_utf8_even_in_values_serde_json_would_skip() {
+        let err = parse(b"{\"x\":\"\xff\"}", Part::Header, |de, _| {
+            de.deserialize_any(serde::de::IgnoredAny)
+        })
+        .unwrap_err();
+        assert_eq!(
+            err,
+            Error::InvalidJson {
+                part: Part::Header,
+                reason: "invalid UTF-8 at byte 6".into()
+            }
+        );
+    }
 }
