@@ -24,6 +24,9 @@ use crate::{Algorithm, Error};
 /// A key that can verify signatures: an HMAC secret or a public key.
 ///
 /// Built with `From`, so a [`Verifier`](crate::Verifier) takes either.
+// An HMAC key holds the backend's precomputed context, larger than a public
+// key; keys are built once and only borrowed after, so boxing buys nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone)]
 pub enum VerifyingKey {
     /// A shared HMAC secret.
@@ -33,6 +36,7 @@ pub enum VerifyingKey {
 }
 
 /// A key that can sign: an HMAC secret or a private key.
+#[allow(clippy::large_enum_variant)] // as for VerifyingKey
 #[derive(Clone)]
 pub enum SigningKey {
     /// A shared HMAC secret.
