@@ -86,7 +86,7 @@ pub use claims::Claims;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use decoded::Decoded;
 pub use error::{Error, Part};
-pub use key::{HmacKey, PrivateKey, PublicKey, SigningKey, VerifyingKey};
+pub use key::{HmacKey, JwkSet, PrivateKey, PublicKey, SigningKey, VerifyingKey};
 pub use nested::{DEFAULT_MAX_NESTING_DEPTH, Nested};
 pub use policy::{Policy, RegisteredClaim};
 pub use registered::{Audience, RegisteredClaims};

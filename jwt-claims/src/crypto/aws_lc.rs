@@ -1,6 +1,5 @@
 //! The aws-lc-rs backend: parsed keys held for the key's lifetime.
 
-use aws_lc_rs::encoding::AsDer;
 use aws_lc_rs::hmac;
 use aws_lc_rs::rand::SystemRandom;
 use aws_lc_rs::signature::{
@@ -42,22 +41,12 @@ impl Hmac {
 pub(crate) struct Public(ParsedPublicKey);
 
 impl Public {
-    /// Parses SubjectPublicKeyInfo DER, PKCS#1 DER (RSA), an uncompressed
-    /// point (ECDSA) or raw Ed25519 bytes. `None` when it is none of these
-    /// for `algorithm`.
+    /// Parses a raw public key: PKCS#1 DER (RSA), an uncompressed point
+    /// (ECDSA) or Ed25519 bytes. `None` when it is not one for `algorithm`.
     pub(crate) fn parse(algorithm: Algorithm, bytes: &[u8]) -> Option<Public> {
         ParsedPublicKey::new(verification_algorithm(algorithm)?, bytes)
             .ok()
             .map(Public)
-    }
-
-    /// The RSA modulus size in bits.
-    pub(crate) fn rsa_bits(&self) -> Option<usize> {
-        let spki = self.0.as_der().ok()?;
-        let rsa = aws_lc_rs::rsa::PublicKey::from_der(spki.as_ref()).ok()?;
-        sig::RsaParameters::public_modulus_len(rsa.as_ref())
-            .ok()
-            .map(|bits| bits as usize)
     }
 
     pub(crate) fn verify(&self, message: &[u8], signature: &[u8]) -> bool {
@@ -218,4 +207,11 @@ fn ecdsa_signing(algorithm: Algorithm) -> &'static EcdsaSigningAlgorithm {
 /// Fills `buf` from the operating system's secure random source.
 pub(crate) fn fill_random(buf: &mut [u8]) -> Result<(), Error> {
     aws_lc_rs::rand::fill(buf).map_err(|_| Error::SigningFailed)
+}
+
+/// SHA-256 of `data`.
+pub(crate) fn sha256(data: &[u8]) -> Vec<u8> {
+    aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, data)
+        .as_ref()
+        .to_vec()
 }

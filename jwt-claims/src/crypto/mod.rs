@@ -18,12 +18,12 @@
 #[cfg(feature = "aws_lc_rs")]
 mod aws_lc;
 #[cfg(feature = "aws_lc_rs")]
-pub(crate) use aws_lc::{BACKEND, Hmac, Private, Public, Rejected, fill_random};
+pub(crate) use aws_lc::{BACKEND, Hmac, Private, Public, Rejected, fill_random, sha256};
 
 #[cfg(all(feature = "rust_crypto", not(feature = "aws_lc_rs")))]
 mod rust_crypto;
 #[cfg(all(feature = "rust_crypto", not(feature = "aws_lc_rs")))]
-pub(crate) use rust_crypto::{BACKEND, Hmac, Private, Public, Rejected, fill_random};
+pub(crate) use rust_crypto::{BACKEND, Hmac, Private, Public, Rejected, fill_random, sha256};
 
 #[cfg(test)]
 mod tests {

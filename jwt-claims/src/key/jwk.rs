@@ -3,9 +3,8 @@
 use serde::Deserialize;
 
 use super::{HmacKey, PrivateKey, PublicKey, invalid};
-use crate::base64url;
-use crate::der;
 use crate::{Algorithm, Error, KeyFamily};
+use crate::{base64url, der};
 
 /// The members of a JWK jwt-claims reads. Unknown members are ignored as
 /// RFC 7517 §4 asks; a known member twice is a serde error.
@@ -263,4 +262,138 @@ fn with_kid<K>(key: K, kid: Option<String>, set: fn(K, String) -> K) -> Result<K
         Some(kid) => set(key, kid),
         None => key,
     })
+}
+
+/// The members RFC 7638 §3.2 requires for a public key, in lexicographic
+/// order (which the thumbprint hashes and the export writes first).
+fn required_members(algorithm: Algorithm, raw: &[u8]) -> Vec<(&'static str, String)> {
+    let b64 = |bytes: &[u8]| {
+        let mut out = String::new();
+        base64url::encode_into(bytes, &mut out);
+        out
+    };
+    match algorithm.family() {
+        KeyFamily::Rsa => {
+            let (n, e) = der::rsa_public_integers(raw).expect("public keys hold valid PKCS#1");
+            vec![("e", b64(e)), ("kty", "RSA".into()), ("n", b64(n))]
+        }
+        KeyFamily::Ec => {
+            let crv = if algorithm == Algorithm::ES384 {
+                "P-384"
+            } else {
+                "P-256"
+            };
+            let (x, y) = raw[1..].split_at((raw.len() - 1) / 2);
+            vec![
+                ("crv", crv.into()),
+                ("kty", "EC".into()),
+                ("x", b64(x)),
+                ("y", b64(y)),
+            ]
+        }
+        KeyFamily::Okp => vec![
+            ("crv", "Ed25519".into()),
+            ("kty", "OKP".into()),
+            ("x", b64(raw)),
+        ],
+        KeyFamily::Hmac => unreachable!("public keys are never HMAC keys"),
+    }
+}
+
+/// RFC 7638: SHA-256 of the required members as compact JSON, base64url.
+pub(super) fn thumbprint(algorithm: Algorithm, raw: &[u8]) -> String {
+    let members = required_members(algorithm, raw);
+    let mut json = serde_json::Map::new();
+    for (name, value) in members {
+        json.insert(name.to_owned(), value.into());
+    }
+    // Inserted in lexicographic order (so the form holds even with
+    // serde_json's `preserve_order`), no whitespace, and values that need
+    // no escaping: exactly RFC 7638's canonical form.
+    let canonical = serde_json::to_vec(&json).expect("strings always serialize");
+    let mut out = String::new();
+    base64url::encode_into(&crate::crypto::sha256(&canonical), &mut out);
+    out
+}
+
+/// A public JWK: `kty` first, as people read it, then the key members,
+/// `alg`, `use` and `kid`.
+pub(super) fn to_public_jwk(algorithm: Algorithm, raw: &[u8], kid: Option<&str>) -> String {
+    let mut members = required_members(algorithm, raw);
+    let kty = members
+        .iter()
+        .position(|(name, _)| *name == "kty")
+        .expect("every JWK has a kty");
+    let kty = members.remove(kty);
+    let mut out = String::from("{");
+    let mut push = |name: &str, value: &str| {
+        if out.len() > 1 {
+            out.push(',');
+        }
+        out.push_str(&serde_json::to_string(name).expect("strings serialize"));
+        out.push(':');
+        out.push_str(&serde_json::to_string(value).expect("strings serialize"));
+    };
+    push(kty.0, &kty.1);
+    for (name, value) in &members {
+        push(name, value);
+    }
+    push("alg", algorithm.name());
+    push("use", "sig");
+    if let Some(kid) = kid {
+        push("kid", kid);
+    }
+    out.push('}');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// RFC 7638 §3.1's example RSA key and its SHA-256 thumbprint.
+    const RFC7638_N: &str = "0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw";
+
+    #[test]
+    fn reproduces_the_rfc7638_rsa_thumbprint() {
+        let jwk = format!(
+            r#"{{"kty":"RSA","n":"{RFC7638_N}","e":"AQAB","alg":"RS256","kid":"2011-04-29"}}"#
+        );
+        let key = PublicKey::from_jwk(Algorithm::RS256, &jwk).unwrap();
+        assert_eq!(key.kid(), Some("2011-04-29"));
+        assert_eq!(
+            key.thumbprint(),
+            "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs"
+        );
+    }
+
+    #[test]
+    fn exported_public_jwk_imports_to_the_same_key() {
+        let jwk = format!(r#"{{"kty":"RSA","n":"{RFC7638_N}","e":"AQAB"}}"#);
+        let key = PublicKey::from_jwk(Algorithm::PS256, &jwk)
+            .unwrap()
+            .with_kid("k");
+        let exported = key.to_jwk();
+        assert!(
+            exported.starts_with(r#"{"kty":"RSA","e":"AQAB","n":"0vx7"#),
+            "{exported}"
+        );
+        assert!(
+            exported.ends_with(r#""alg":"PS256","use":"sig","kid":"k"}"#),
+            "{exported}"
+        );
+        let again = PublicKey::from_jwk(Algorithm::PS256, &exported).unwrap();
+        assert_eq!(again.thumbprint(), key.thumbprint());
+        assert_eq!(again.kid(), Some("k"));
+    }
+
+    #[test]
+    fn thumbprint_kid_is_the_thumbprint() {
+        let jwk = r#"{"kty":"EC","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}"#;
+        let key = PublicKey::from_jwk(Algorithm::ES256, jwk)
+            .unwrap()
+            .with_thumbprint_kid();
+        assert_eq!(key.kid(), Some(key.thumbprint().as_str()));
+        assert_eq!(key.thumbprint().len(), 43);
+    }
 }

@@ -9,6 +9,7 @@
 
 mod hmac;
 mod jwk;
+mod jwks;
 mod pem;
 mod private;
 mod public;
@@ -16,6 +17,7 @@ mod public;
 use core::fmt;
 
 pub use self::hmac::HmacKey;
+pub use self::jwks::JwkSet;
 pub use self::private::PrivateKey;
 pub use self::public::PublicKey;
 

@@ -147,7 +147,7 @@ impl PrivateKey {
 
     /// The matching public key, with the same algorithm and `kid`.
     pub fn public_key(&self) -> PublicKey {
-        let public = PublicKey::from_der(self.algorithm, &self.key.public_bytes())
+        let public = PublicKey::from_raw(self.algorithm, &self.key.public_bytes())
             .expect("a key pair's own public key always parses for its algorithm");
         match &self.kid {
             Some(kid) => public.with_kid(kid.clone()),

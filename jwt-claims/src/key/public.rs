@@ -4,7 +4,10 @@ use core::fmt;
 
 use super::invalid;
 use super::pem::{self, PemKind};
+use std::sync::Arc;
+
 use crate::crypto::Public;
+use crate::der;
 use crate::{Algorithm, Error, KeyFamily};
 
 /// The smallest RSA modulus accepted, in bits (RFC 7518 §3.3, §3.5).
@@ -28,6 +31,9 @@ pub struct PublicKey {
     algorithm: Algorithm,
     kid: Option<String>,
     key: Public,
+    /// The key in one raw form (PKCS#1 for RSA, the uncompressed point for
+    /// ECDSA, the 32 bytes of Ed25519), for JWK export and thumbprints.
+    raw: Arc<[u8]>,
 }
 
 impl PublicKey {
@@ -61,24 +67,21 @@ impl PublicKey {
     /// # Errors
     /// As [`PublicKey::from_pem`].
     pub fn from_der(algorithm: Algorithm, der: &[u8]) -> Result<PublicKey, Error> {
-        if algorithm.is_hmac() {
-            return Err(hmac_algorithm(algorithm));
-        }
-        let not_valid = || {
-            invalid(
-                algorithm,
-                format!("not a valid {} public key", key_description(algorithm)),
-            )
+        let (oid, curve) = der::key_oids(algorithm).ok_or_else(|| hmac_algorithm(algorithm))?;
+        let raw = match der::spki(der) {
+            Some((found, params, raw)) if found == oid && params == curve => raw,
+            Some(_) => {
+                return Err(invalid(
+                    algorithm,
+                    format!(
+                        "the SubjectPublicKeyInfo holds another kind of key than {}",
+                        key_description(algorithm)
+                    ),
+                ));
+            }
+            None => der,
         };
-        let key = Public::parse(algorithm, der).ok_or_else(not_valid)?;
-        if algorithm.family() == KeyFamily::Rsa {
-            check_rsa_bits(algorithm, key.rsa_bits().ok_or_else(not_valid)?)?;
-        }
-        Ok(PublicKey {
-            algorithm,
-            kid: None,
-            key,
-        })
+        PublicKey::from_raw(algorithm, raw)
     }
 
     /// Parses a public JWK (RFC 7517, RFC 7518 §6). Its `kid` becomes the
@@ -94,9 +97,65 @@ impl PublicKey {
 
     /// Builds a key from raw public bytes: an uncompressed EC point, raw
     /// Ed25519 bytes, or PKCS#1 DER for RSA.
-    pub(super) fn from_raw(algorithm: Algorithm, bytes: &[u8]) -> Result<PublicKey, Error> {
-        // The backends read raw forms wherever they read DER.
-        PublicKey::from_der(algorithm, bytes)
+    pub(super) fn from_raw(algorithm: Algorithm, raw: &[u8]) -> Result<PublicKey, Error> {
+        let not_valid = || {
+            invalid(
+                algorithm,
+                format!("not a valid {} public key", key_description(algorithm)),
+            )
+        };
+        if algorithm.family() == KeyFamily::Rsa {
+            let (modulus, _) = der::rsa_public_integers(raw).ok_or_else(not_valid)?;
+            check_rsa_bits(algorithm, der::bit_length(modulus))?;
+        }
+        let key = Public::parse(algorithm, raw).ok_or_else(not_valid)?;
+        Ok(PublicKey {
+            algorithm,
+            kid: None,
+            key,
+            raw: raw.into(),
+        })
+    }
+
+    /// This key as a public JWK (RFC 7517, RFC 7518 §6, RFC 8037): `kty`,
+    /// the key's members, `alg`, `use: "sig"` and `kid` when set. Only
+    /// public material exists in a `PublicKey`, so nothing secret can leak.
+    ///
+    /// ```
+    /// use jwt_claims::{Algorithm, PublicKey};
+    ///
+    /// let jwk = r#"{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}"#;
+    /// let key = PublicKey::from_jwk(Algorithm::EdDSA, jwk)?.with_kid("k1");
+    /// assert_eq!(
+    ///     key.to_jwk(),
+    ///     r#"{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo","alg":"EdDSA","use":"sig","kid":"k1"}"#
+    /// );
+    /// # Ok::<(), jwt_claims::Error>(())
+    /// ```
+    pub fn to_jwk(&self) -> String {
+        super::jwk::to_public_jwk(self.algorithm, &self.raw, self.kid.as_deref())
+    }
+
+    /// The key's RFC 7638 JWK thumbprint: SHA-256 over its required
+    /// members, base64url. A stable `kid` for a key that has none.
+    ///
+    /// ```
+    /// use jwt_claims::{Algorithm, PublicKey};
+    ///
+    /// // RFC 8037 Appendix A.3.
+    /// let jwk = r#"{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}"#;
+    /// let key = PublicKey::from_jwk(Algorithm::EdDSA, jwk)?;
+    /// assert_eq!(key.thumbprint(), "kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k");
+    /// # Ok::<(), jwt_claims::Error>(())
+    /// ```
+    pub fn thumbprint(&self) -> String {
+        super::jwk::thumbprint(self.algorithm, &self.raw)
+    }
+
+    /// Sets the key id to the key's RFC 7638 thumbprint.
+    pub fn with_thumbprint_kid(self) -> PublicKey {
+        let kid = self.thumbprint();
+        self.with_kid(kid)
     }
 
     /// Sets the key id matched against the `kid` header.

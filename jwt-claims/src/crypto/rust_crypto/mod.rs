@@ -5,8 +5,6 @@
 //! are still validated once, at construction. This backend trades speed
 //! for building without a C compiler.
 
-mod asn1;
-
 use jsonwebtoken::crypto::rust_crypto::DEFAULT_PROVIDER;
 use jsonwebtoken::jwk::EllipticCurve;
 use jsonwebtoken::{DecodingKey, EncodingKey};
@@ -76,24 +74,14 @@ impl Hmac {
 pub(crate) struct Public {
     algorithm: Algorithm,
     key: DecodingKey,
-    rsa_bits: Option<usize>,
 }
 
 impl Public {
-    /// Reads SubjectPublicKeyInfo DER, PKCS#1 DER (RSA), an uncompressed
-    /// point (ECDSA) or raw Ed25519 bytes.
-    pub(crate) fn parse(algorithm: Algorithm, bytes: &[u8]) -> Option<Public> {
-        let (oid, curve) = key_oids(algorithm)?;
-        let raw = match asn1::spki(bytes) {
-            Some((found, params, key)) if found == oid && params == curve => key,
-            Some(_) => return None,
-            None => bytes,
-        };
-        let (key, rsa_bits) = match algorithm.family() {
-            KeyFamily::Rsa => (
-                DecodingKey::from_rsa_der(raw),
-                Some(asn1::rsa_public_modulus_bits(raw)?),
-            ),
+    /// Reads a raw public key: PKCS#1 DER (RSA), an uncompressed point
+    /// (ECDSA) or Ed25519 bytes.
+    pub(crate) fn parse(algorithm: Algorithm, raw: &[u8]) -> Option<Public> {
+        let key = match algorithm.family() {
+            KeyFamily::Rsa => DecodingKey::from_rsa_der(raw),
             KeyFamily::Ec => {
                 let len = if algorithm == Algorithm::ES384 {
                     97
@@ -103,40 +91,21 @@ impl Public {
                 if raw.len() != len || raw[0] != 0x04 {
                     return None;
                 }
-                (DecodingKey::from_ec_der(raw), None)
+                DecodingKey::from_ec_der(raw)
             }
-            KeyFamily::Okp if raw.len() == 32 => (DecodingKey::from_ed_der(raw), None),
+            KeyFamily::Okp if raw.len() == 32 => DecodingKey::from_ed_der(raw),
             _ => return None,
         };
         // Building a verifier parses the EC and Ed25519 key: a point off
-        // the curve is refused here rather than at the first token.
+        // the curve is refused here rather than at the first token. (RSA
+        // integers were read by the caller.)
         (DEFAULT_PROVIDER.verifier_factory)(&provider_algorithm(algorithm), &key).ok()?;
-        Some(Public {
-            algorithm,
-            key,
-            rsa_bits,
-        })
-    }
-
-    /// The RSA modulus size in bits.
-    pub(crate) fn rsa_bits(&self) -> Option<usize> {
-        self.rsa_bits
+        Some(Public { algorithm, key })
     }
 
     pub(crate) fn verify(&self, message: &[u8], signature: &[u8]) -> bool {
         verify_with(self.algorithm, &self.key, message, signature)
     }
-}
-
-/// The SubjectPublicKeyInfo algorithm and curve OIDs of `algorithm`.
-fn key_oids(algorithm: Algorithm) -> Option<(&'static [u8], Option<&'static [u8]>)> {
-    Some(match algorithm.family() {
-        KeyFamily::Rsa => (asn1::RSA_ENCRYPTION, None),
-        KeyFamily::Ec if algorithm == Algorithm::ES384 => (asn1::EC_PUBLIC_KEY, Some(asn1::P384)),
-        KeyFamily::Ec => (asn1::EC_PUBLIC_KEY, Some(asn1::P256)),
-        KeyFamily::Okp => (asn1::ED25519, None),
-        KeyFamily::Hmac => return None,
-    })
 }
 
 /// A validated private key and its public half.
@@ -157,8 +126,8 @@ pub(crate) enum Rejected {
 impl Private {
     /// PKCS#8 for every family.
     pub(crate) fn from_pkcs8(algorithm: Algorithm, der: &[u8]) -> Result<Private, Rejected> {
-        let (oid, curve) = key_oids(algorithm).ok_or(Rejected::Malformed)?;
-        let (found, params, inner) = asn1::pkcs8(der).ok_or(Rejected::Malformed)?;
+        let (oid, curve) = crate::der::key_oids(algorithm).ok_or(Rejected::Malformed)?;
+        let (found, params, inner) = crate::der::pkcs8(der).ok_or(Rejected::Malformed)?;
         if found != oid || (algorithm.family() == KeyFamily::Ec && params != curve) {
             return Err(Rejected::Malformed);
         }
@@ -198,16 +167,16 @@ impl Private {
         Ok(Private {
             key: EncodingKey::from_rsa_der(der),
             public: crate::der::integer_sequence(&[&n, &e]),
-            rsa_bits: Some(asn1::bit_length(&n)),
+            rsa_bits: Some(crate::der::bit_length(&n)),
         })
     }
 
     /// SEC 1 ECPrivateKey for ECDSA.
     pub(crate) fn from_sec1(algorithm: Algorithm, der: &[u8]) -> Result<Private, Rejected> {
-        let (_, curve) = key_oids(algorithm).ok_or(Rejected::Malformed)?;
+        let (_, curve) = crate::der::key_oids(algorithm).ok_or(Rejected::Malformed)?;
         Private::from_pkcs8(
             algorithm,
-            &asn1::pkcs8_from_sec1(curve.ok_or(Rejected::Malformed)?, der),
+            &crate::der::pkcs8_from_sec1(curve.ok_or(Rejected::Malformed)?, der),
         )
     }
 
@@ -218,8 +187,8 @@ impl Private {
         scalar: &[u8],
         point: &[u8],
     ) -> Result<Private, Rejected> {
-        let (_, curve) = key_oids(algorithm).ok_or(Rejected::Malformed)?;
-        let der = asn1::pkcs8_from_ec_parts(curve.ok_or(Rejected::Malformed)?, scalar, point);
+        let (_, curve) = crate::der::key_oids(algorithm).ok_or(Rejected::Malformed)?;
+        let der = crate::der::pkcs8_from_ec_parts(curve.ok_or(Rejected::Malformed)?, scalar, point);
         let key = Private::from_pkcs8(algorithm, &der)?;
         if key.public != point {
             return Err(Rejected::Malformed);
@@ -229,7 +198,8 @@ impl Private {
 
     /// Ed25519 from the seed and the public key, which must match.
     pub(crate) fn from_ed25519_parts(seed: &[u8], public: &[u8]) -> Result<Private, Rejected> {
-        let key = Private::from_pkcs8(Algorithm::EdDSA, &asn1::pkcs8_from_ed25519_seed(seed))?;
+        let key =
+            Private::from_pkcs8(Algorithm::EdDSA, &crate::der::pkcs8_from_ed25519_seed(seed))?;
         if key.public != public {
             return Err(Rejected::Malformed);
         }
@@ -263,4 +233,10 @@ impl Private {
 /// Fills `buf` from the operating system's secure random source.
 pub(crate) fn fill_random(buf: &mut [u8]) -> Result<(), Error> {
     getrandom::getrandom(buf).map_err(|_| Error::SigningFailed)
+}
+
+/// SHA-256 of `data`.
+pub(crate) fn sha256(data: &[u8]) -> Vec<u8> {
+    (DEFAULT_PROVIDER.key_utils.compute_digest)(data, jsonwebtoken::jwk::ThumbprintHash::SHA256)
+        .expect("the RustCrypto provider computes SHA-256 of any input")
 }
