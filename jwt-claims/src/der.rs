@@ -201,6 +201,15 @@ pub(crate) fn pkcs8_from_sec1(curve: &[u8], sec1: &[u8]) -> Vec<u8> {
     tlv(SEQUENCE, &body)
 }
 
+/// A SEC 1 ECPrivateKey holding only the scalar (SEC 1 §C.4).
+#[cfg_attr(feature = "aws_lc_rs", allow(dead_code))]
+pub(crate) fn ec_private_key(scalar: &[u8]) -> Vec<u8> {
+    tlv(
+        SEQUENCE,
+        &[tlv(INTEGER, &[1]), tlv(OCTET_STRING, scalar)].concat(),
+    )
+}
+
 /// PKCS#8 for an EC key from its scalar and public point (SEC 1 §C.4).
 #[cfg_attr(feature = "aws_lc_rs", allow(dead_code))]
 pub(crate) fn pkcs8_from_ec_parts(curve: &[u8], scalar: &[u8], point: &[u8]) -> Vec<u8> {

@@ -140,6 +140,25 @@ impl Private {
         )?))
     }
 
+    /// A fresh key pair from the system's secure random source. RSA keys
+    /// are 2048 bits, the size RFC 7518 §3.3 requires at least.
+    pub(crate) fn generate(algorithm: Algorithm) -> Result<Private, Error> {
+        let failed = || Error::Configuration {
+            reason: format!("generating a {algorithm} key failed"),
+        };
+        Ok(match algorithm.family() {
+            KeyFamily::Rsa => Private::Rsa(
+                RsaKeyPair::generate(aws_lc_rs::rsa::KeySize::Rsa2048).map_err(|_| failed())?,
+                rsa_encoding(algorithm),
+            ),
+            KeyFamily::Ec => {
+                Private::Ec(EcdsaKeyPair::generate(ecdsa_signing(algorithm)).map_err(|_| failed())?)
+            }
+            KeyFamily::Okp => Private::Ed(Ed25519KeyPair::generate().map_err(|_| failed())?),
+            KeyFamily::Hmac => return Err(failed()),
+        })
+    }
+
     /// The public key in a form [`Public::parse`] reads: PKCS#1 for RSA,
     /// the uncompressed point for ECDSA, raw bytes for Ed25519.
     pub(crate) fn public_bytes(&self) -> Vec<u8> {

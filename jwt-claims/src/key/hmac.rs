@@ -3,6 +3,7 @@
 use core::fmt;
 
 use base64::Engine as _;
+use zeroize::Zeroizing;
 
 use super::invalid;
 use crate::crypto::Hmac;
@@ -52,6 +53,17 @@ impl HmacKey {
         Ok(Self::new_unchecked_length(algorithm, secret))
     }
 
+    /// Generates a fresh secret as long as the hash output (32, 48 or 64
+    /// bytes) from the system's secure random source.
+    ///
+    /// # Errors
+    /// [`Error::InvalidKey`] when `algorithm` is not an HMAC algorithm.
+    pub fn generate(algorithm: Algorithm) -> Result<HmacKey, Error> {
+        let mut secret = Zeroizing::new(vec![0u8; Self::min_secret_len(algorithm)?]);
+        crate::crypto::fill_random(&mut secret)?;
+        HmacKey::new(algorithm, &secret)
+    }
+
     /// Builds an HMAC key from a base64url secret (padding optional), the
     /// form secrets take in environment variables and JWKs.
     ///
@@ -60,6 +72,7 @@ impl HmacKey {
     pub fn from_base64url(algorithm: Algorithm, secret: &str) -> Result<HmacKey, Error> {
         let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
             .decode(secret.trim_end_matches('='))
+            .map(Zeroizing::new)
             .map_err(|_| invalid(algorithm, "secret is not base64url"))?;
         HmacKey::new(algorithm, &bytes)
     }

@@ -1,6 +1,7 @@
 //! Single-JWK import (RFC 7517; key types of RFC 7518 §6 and RFC 8037).
 
 use serde::Deserialize;
+use zeroize::Zeroizing;
 
 use super::{HmacKey, PrivateKey, PublicKey, invalid};
 use crate::{Algorithm, Error, KeyFamily};
@@ -78,7 +79,7 @@ pub(super) fn public_key(algorithm: Algorithm, json: &str) -> Result<PublicKey, 
             der::integer_sequence(&[&n, &e])
         }
         KeyFamily::Ec => ec_point(algorithm, &jwk)?,
-        KeyFamily::Okp => fixed(algorithm, "x", &jwk.x, 32)?,
+        KeyFamily::Okp => fixed(algorithm, "x", &jwk.x, 32)?.to_vec(),
         KeyFamily::Hmac => unreachable!("check_common rejects HMAC algorithms for asymmetric keys"),
     };
     with_kid(
@@ -106,7 +107,7 @@ pub(super) fn private_key(algorithm: Algorithm, json: &str) -> Result<PrivateKey
                 ));
             }
             let mut integers = Vec::with_capacity(9);
-            integers.push(vec![0]); // RSAPrivateKey version 0 (two primes)
+            integers.push(Zeroizing::new(vec![0])); // RSAPrivateKey version 0 (two primes)
             for (name, value) in [
                 ("n", &jwk.n),
                 ("e", &jwk.e),
@@ -119,7 +120,7 @@ pub(super) fn private_key(algorithm: Algorithm, json: &str) -> Result<PrivateKey
             ] {
                 integers.push(member(algorithm, name, value)?);
             }
-            let refs: Vec<&[u8]> = integers.iter().map(Vec::as_slice).collect();
+            let refs: Vec<&[u8]> = integers.iter().map(|integer| integer.as_slice()).collect();
             PrivateKey::from_rsa_pkcs1(algorithm, &der::integer_sequence(&refs))?
         }
         KeyFamily::Ec => {
@@ -219,11 +220,16 @@ fn check_common(algorithm: Algorithm, jwk: &Jwk, operations: &[Operation]) -> Re
     Ok(())
 }
 
-fn member(algorithm: Algorithm, name: &str, value: &Option<String>) -> Result<Vec<u8>, Error> {
+fn member(
+    algorithm: Algorithm,
+    name: &str,
+    value: &Option<String>,
+) -> Result<Zeroizing<Vec<u8>>, Error> {
     let value = value
         .as_deref()
         .ok_or_else(|| invalid(algorithm, format!("JWK has no \"{name}\"")))?;
     base64url::decode(value)
+        .map(Zeroizing::new)
         .ok_or_else(|| invalid(algorithm, format!("JWK \"{name}\" is not base64url")))
 }
 
@@ -232,7 +238,7 @@ fn fixed(
     name: &str,
     value: &Option<String>,
     len: usize,
-) -> Result<Vec<u8>, Error> {
+) -> Result<Zeroizing<Vec<u8>>, Error> {
     let bytes = member(algorithm, name, value)?;
     if bytes.len() != len {
         return Err(invalid(
@@ -252,8 +258,8 @@ fn ec_point(algorithm: Algorithm, jwk: &Jwk) -> Result<Vec<u8>, Error> {
     };
     let mut point = Vec::with_capacity(1 + 2 * len);
     point.push(0x04);
-    point.extend(fixed(algorithm, "x", &jwk.x, len)?);
-    point.extend(fixed(algorithm, "y", &jwk.y, len)?);
+    point.extend_from_slice(&fixed(algorithm, "x", &jwk.x, len)?);
+    point.extend_from_slice(&fixed(algorithm, "y", &jwk.y, len)?);
     Ok(point)
 }
 

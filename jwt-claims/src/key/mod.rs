@@ -13,6 +13,7 @@ mod jwks;
 mod pem;
 mod private;
 mod public;
+mod source;
 
 use core::fmt;
 

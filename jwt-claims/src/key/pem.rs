@@ -1,5 +1,7 @@
 //! PEM armour: one block, its label and DER contents (RFC 7468).
 
+use zeroize::Zeroizing;
+
 use super::invalid;
 use crate::{Algorithm, Error};
 
@@ -19,7 +21,10 @@ pub(super) enum PemKind {
 }
 
 /// Decodes the first PEM block of `input`.
-pub(super) fn decode(algorithm: Algorithm, input: &[u8]) -> Result<(PemKind, Vec<u8>), Error> {
+pub(super) fn decode(
+    algorithm: Algorithm,
+    input: &[u8],
+) -> Result<(PemKind, Zeroizing<Vec<u8>>), Error> {
     let block = pem::parse(input).map_err(|_| invalid(algorithm, "not a PEM block"))?;
     let kind = match block.tag() {
         "PUBLIC KEY" => PemKind::SubjectPublicKeyInfo,
@@ -46,7 +51,8 @@ pub(super) fn decode(algorithm: Algorithm, input: &[u8]) -> Result<(PemKind, Vec
             ));
         }
     };
-    Ok((kind, block.into_contents()))
+    // Private key bodies are secret: wiped when dropped.
+    Ok((kind, Zeroizing::new(block.into_contents())))
 }
 
 impl PemKind {

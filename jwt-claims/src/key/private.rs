@@ -89,6 +89,29 @@ impl PrivateKey {
         super::jwk::private_key(algorithm, jwk)
     }
 
+    /// Generates a fresh key for `algorithm` from the system's secure random
+    /// source, for tests, examples and tools. RSA keys are 2048 bits.
+    ///
+    /// ```
+    /// use jwt_claims::{Algorithm, PrivateKey};
+    ///
+    /// let key = PrivateKey::generate(Algorithm::ES256)?.with_kid("fresh");
+    /// assert_eq!(key.public_key().kid(), Some("fresh"));
+    /// # Ok::<(), jwt_claims::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::InvalidKey`] for an HMAC algorithm (use
+    /// [`HmacKey::generate`](crate::HmacKey::generate)),
+    /// [`Error::Configuration`] when the backend cannot generate the key
+    /// (the RustCrypto backend has no RSA generation).
+    pub fn generate(algorithm: Algorithm) -> Result<PrivateKey, Error> {
+        if algorithm.is_hmac() {
+            return Err(hmac_algorithm(algorithm));
+        }
+        PrivateKey::new(algorithm, Ok(Private::generate(algorithm)?))
+    }
+
     /// RSA from PKCS#1 DER built out of JWK members.
     pub(super) fn from_rsa_pkcs1(algorithm: Algorithm, der: &[u8]) -> Result<PrivateKey, Error> {
         PrivateKey::new(algorithm, Private::from_rsa_pkcs1(algorithm, der))

@@ -206,6 +206,49 @@ impl Private {
         Ok(key)
     }
 
+    /// A fresh key pair from the system's secure random source. The
+    /// RustCrypto provider cannot generate RSA keys.
+    pub(crate) fn generate(algorithm: Algorithm) -> Result<Private, Error> {
+        let failed = |why: &str| Error::Configuration {
+            reason: format!("generating a {algorithm} key failed: {why}"),
+        };
+        let mut secret = zeroize::Zeroizing::new(vec![
+            0u8;
+            if algorithm == Algorithm::ES384 {
+                48
+            } else {
+                32
+            }
+        ]);
+        // A random scalar is outside the EC group order with negligible
+        // probability; a few tries make failure practically impossible.
+        for _ in 0..8 {
+            fill_random(&mut secret)?;
+            let key = match algorithm.family() {
+                KeyFamily::Okp => {
+                    Private::from_pkcs8(algorithm, &crate::der::pkcs8_from_ed25519_seed(&secret))
+                }
+                KeyFamily::Ec => {
+                    let (_, curve) =
+                        crate::der::key_oids(algorithm).ok_or_else(|| failed("no curve"))?;
+                    let sec1 = crate::der::ec_private_key(&secret);
+                    Private::from_pkcs8(
+                        algorithm,
+                        &crate::der::pkcs8_from_sec1(
+                            curve.ok_or_else(|| failed("no curve"))?,
+                            &sec1,
+                        ),
+                    )
+                }
+                _ => return Err(failed("use the aws_lc_rs backend to generate RSA keys")),
+            };
+            if let Ok(key) = key {
+                return Ok(key);
+            }
+        }
+        Err(failed("no valid key after 8 tries"))
+    }
+
     /// The public key: PKCS#1 for RSA, the uncompressed point for ECDSA,
     /// raw bytes for Ed25519.
     pub(crate) fn public_bytes(&self) -> Vec<u8> {

@@ -1,0 +1,338 @@
+//! Loading keys from configuration: environment variables and files.
+//!
+//! Formats are recognised by their first characters: `-----BEGIN` is PEM,
+//! `{` is a JWK; otherwise a file is DER and an HMAC secret is base64url.
+//! Errors name the variable or file, never the material; buffers holding
+//! secrets are wiped when dropped.
+
+use std::ffi::OsString;
+use std::path::Path;
+
+use zeroize::Zeroizing;
+
+use super::{HmacKey, JwkSet, PrivateKey, PublicKey};
+use crate::{Algorithm, Error};
+
+/// Where key material came from, as errors name it.
+enum Source<'a> {
+    Env(&'a str),
+    File(&'a Path),
+}
+
+impl core::fmt::Display for Source<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Source::Env(var) => write!(f, "environment variable {var}"),
+            Source::File(path) => write!(f, "key file {}", path.display()),
+        }
+    }
+}
+
+/// Prefixes a key error with its source.
+fn from_source(source: &Source<'_>, err: Error) -> Error {
+    match err {
+        Error::InvalidKey { algorithm, reason } => Error::InvalidKey {
+            algorithm,
+            reason: format!("{source}: {reason}"),
+        },
+        Error::WeakKey { algorithm, reason } => Error::WeakKey {
+            algorithm,
+            reason: format!("{source}: {reason}"),
+        },
+        other => other,
+    }
+}
+
+fn read_env(
+    var: &str,
+    lookup: impl FnOnce(&str) -> Option<OsString>,
+) -> Result<Zeroizing<String>, Error> {
+    let value = lookup(var).ok_or_else(|| Error::Configuration {
+        reason: format!("environment variable {var} is not set"),
+    })?;
+    value
+        .into_string()
+        .map(Zeroizing::new)
+        .map_err(|_| Error::Configuration {
+            reason: format!("environment variable {var} is not valid UTF-8"),
+        })
+}
+
+fn read_file(path: &Path) -> Result<Zeroizing<Vec<u8>>, Error> {
+    std::fs::read(path)
+        .map(Zeroizing::new)
+        .map_err(|err| Error::Configuration {
+            // The I/O error's kind, not its text: nothing from the file.
+            reason: format!("cannot read key file {}: {}", path.display(), err.kind()),
+        })
+}
+
+/// The key text's format, by its first characters.
+#[derive(PartialEq, Eq)]
+enum Format {
+    Pem,
+    Jwk,
+    Other,
+}
+
+fn format_of(bytes: &[u8]) -> Format {
+    let start = bytes.trim_ascii_start();
+    if start.starts_with(b"-----BEGIN") {
+        Format::Pem
+    } else if start.starts_with(b"{") {
+        Format::Jwk
+    } else {
+        Format::Other
+    }
+}
+
+fn text<'b>(source: &Source<'_>, algorithm: Algorithm, bytes: &'b [u8]) -> Result<&'b str, Error> {
+    core::str::from_utf8(bytes).map_err(|_| Error::InvalidKey {
+        algorithm,
+        reason: format!("{source}: a JWK must be UTF-8 text"),
+    })
+}
+
+impl HmacKey {
+    /// Loads an HMAC secret from an environment variable holding it as
+    /// base64url (padding optional) or as an `oct` JWK.
+    ///
+    /// # Errors
+    /// [`Error::Configuration`] when the variable is unset or not UTF-8;
+    /// as [`HmacKey::from_base64url`] and [`HmacKey::from_jwk`] otherwise,
+    /// with the variable named.
+    pub fn from_env(algorithm: Algorithm, var: &str) -> Result<HmacKey, Error> {
+        Self::from_env_with(algorithm, var, |var| std::env::var_os(var))
+    }
+
+    fn from_env_with(
+        algorithm: Algorithm,
+        var: &str,
+        lookup: impl FnOnce(&str) -> Option<OsString>,
+    ) -> Result<HmacKey, Error> {
+        let value = read_env(var, lookup)?;
+        Self::from_text(&Source::Env(var), algorithm, value.trim().as_bytes())
+    }
+
+    /// Loads an HMAC secret from a file holding it as base64url or as an
+    /// `oct` JWK.
+    ///
+    /// # Errors
+    /// As [`HmacKey::from_env`], for the file.
+    pub fn from_file(algorithm: Algorithm, path: impl AsRef<Path>) -> Result<HmacKey, Error> {
+        let path = path.as_ref();
+        let bytes = read_file(path)?;
+        Self::from_text(&Source::File(path), algorithm, bytes.trim_ascii())
+    }
+
+    fn from_text(
+        source: &Source<'_>,
+        algorithm: Algorithm,
+        bytes: &[u8],
+    ) -> Result<HmacKey, Error> {
+        let text = text(source, algorithm, bytes)?;
+        let key = match format_of(bytes) {
+            Format::Jwk => HmacKey::from_jwk(algorithm, text),
+            Format::Pem => Err(Error::InvalidKey {
+                algorithm,
+                reason: "an HMAC secret is base64url or a JWK, not PEM".into(),
+            }),
+            Format::Other => HmacKey::from_base64url(algorithm, text),
+        };
+        key.map_err(|err| from_source(source, err))
+    }
+}
+
+impl PublicKey {
+    /// Loads a public key from an environment variable holding PEM or a
+    /// JWK.
+    ///
+    /// # Errors
+    /// [`Error::Configuration`] when the variable is unset or not UTF-8;
+    /// as [`PublicKey::from_pem`] and [`PublicKey::from_jwk`] otherwise,
+    /// with the variable named.
+    pub fn from_env(algorithm: Algorithm, var: &str) -> Result<PublicKey, Error> {
+        let value = read_env(var, |var| std::env::var_os(var))?;
+        Self::from_bytes(&Source::Env(var), algorithm, value.as_bytes())
+    }
+
+    /// Loads a public key from a file of PEM, DER or a JWK.
+    ///
+    /// # Errors
+    /// As [`PublicKey::from_env`], for the file.
+    pub fn from_file(algorithm: Algorithm, path: impl AsRef<Path>) -> Result<PublicKey, Error> {
+        let path = path.as_ref();
+        let bytes = read_file(path)?;
+        Self::from_bytes(&Source::File(path), algorithm, &bytes)
+    }
+
+    fn from_bytes(
+        source: &Source<'_>,
+        algorithm: Algorithm,
+        bytes: &[u8],
+    ) -> Result<PublicKey, Error> {
+        let key = match format_of(bytes) {
+            Format::Pem => PublicKey::from_pem(algorithm, bytes),
+            Format::Jwk => PublicKey::from_jwk(algorithm, text(source, algorithm, bytes)?),
+            Format::Other => PublicKey::from_der(algorithm, bytes),
+        };
+        key.map_err(|err| from_source(source, err))
+    }
+}
+
+impl PrivateKey {
+    /// Loads a private key from an environment variable holding PEM or a
+    /// JWK.
+    ///
+    /// # Errors
+    /// [`Error::Configuration`] when the variable is unset or not UTF-8;
+    /// as [`PrivateKey::from_pem`] and [`PrivateKey::from_jwk`] otherwise,
+    /// with the variable named.
+    pub fn from_env(algorithm: Algorithm, var: &str) -> Result<PrivateKey, Error> {
+        Self::from_env_with(algorithm, var, |var| std::env::var_os(var))
+    }
+
+    fn from_env_with(
+        algorithm: Algorithm,
+        var: &str,
+        lookup: impl FnOnce(&str) -> Option<OsString>,
+    ) -> Result<PrivateKey, Error> {
+        let value = read_env(var, lookup)?;
+        Self::from_bytes(&Source::Env(var), algorithm, value.as_bytes())
+    }
+
+    /// Loads a private key from a file of PEM, DER or a JWK.
+    ///
+    /// # Errors
+    /// As [`PrivateKey::from_env`], for the file.
+    pub fn from_file(algorithm: Algorithm, path: impl AsRef<Path>) -> Result<PrivateKey, Error> {
+        let path = path.as_ref();
+        let bytes = read_file(path)?;
+        Self::from_bytes(&Source::File(path), algorithm, &bytes)
+    }
+
+    fn from_bytes(
+        source: &Source<'_>,
+        algorithm: Algorithm,
+        bytes: &[u8],
+    ) -> Result<PrivateKey, Error> {
+        let key = match format_of(bytes) {
+            Format::Pem => PrivateKey::from_pem(algorithm, bytes),
+            Format::Jwk => PrivateKey::from_jwk(algorithm, text(source, algorithm, bytes)?),
+            Format::Other => PrivateKey::from_der(algorithm, bytes),
+        };
+        key.map_err(|err| from_source(source, err))
+    }
+}
+
+impl JwkSet {
+    /// Loads a JWK Set from a file.
+    ///
+    /// # Errors
+    /// [`Error::Configuration`] when the file cannot be read; as
+    /// [`JwkSet::from_json`] otherwise, with the file named.
+    pub fn from_file(path: impl AsRef<Path>) -> Result<JwkSet, Error> {
+        let path = path.as_ref();
+        let bytes = read_file(path)?;
+        let source = Source::File(path);
+        let text = text(&source, Algorithm::ES256, &bytes)?;
+        JwkSet::from_json(text).map_err(|err| from_source(&source, err))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(value: &str) -> impl FnOnce(&str) -> Option<OsString> + '_ {
+        move |_| Some(OsString::from(value))
+    }
+
+    #[test]
+    fn hmac_secret_from_env_as_base64url_or_jwk() {
+        let b64 = "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA";
+        let a = HmacKey::from_env_with(Algorithm::HS256, "JWT_SECRET", env(b64)).unwrap();
+        let jwk = format!(r#"{{"kty":"oct","k":"{b64}","kid":"s1"}}"#);
+        let b = HmacKey::from_env_with(Algorithm::HS256, "JWT_SECRET", env(&jwk)).unwrap();
+        assert_eq!(b.kid(), Some("s1"));
+        let mut tag = Vec::new();
+        a.sign_into(b"m", &mut tag);
+        assert!(b.verify(b"m", &tag));
+    }
+
+    #[test]
+    fn errors_name_the_variable_but_never_the_secret() {
+        let short = "c2VjcmV0LXNlY3JldA"; // "secret-secret": too short
+        let err = HmacKey::from_env_with(Algorithm::HS256, "JWT_SECRET", env(short)).unwrap_err();
+        assert_eq!(
+            err,
+            Error::WeakKey {
+                algorithm: Algorithm::HS256,
+                reason:
+                    "environment variable JWT_SECRET: secret is 13 bytes, at least 32 are required"
+                        .into()
+            }
+        );
+        assert!(!format!("{err} {err:?}").contains(short));
+        let missing = HmacKey::from_env_with(Algorithm::HS256, "NOPE", |_| None).unwrap_err();
+        assert_eq!(
+            missing,
+            Error::Configuration {
+                reason: "environment variable NOPE is not set".into()
+            }
+        );
+    }
+
+    #[test]
+    fn private_key_from_env_as_jwk_and_wrong_format_is_named() {
+        let jwk = r#"{"kty":"OKP","crv":"Ed25519","d":"nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}"#;
+        let key = PrivateKey::from_env_with(Algorithm::EdDSA, "SIGNING_KEY", env(jwk)).unwrap();
+        assert_eq!(key.algorithm(), Algorithm::EdDSA);
+        let err = PrivateKey::from_env_with(Algorithm::EdDSA, "SIGNING_KEY", env("nWGxne_9WmC6"))
+            .unwrap_err();
+        assert_eq!(
+            err,
+            Error::InvalidKey {
+                algorithm: Algorithm::EdDSA,
+                reason: "environment variable SIGNING_KEY: not a valid Ed25519 private key".into()
+            }
+        );
+    }
+
+    #[test]
+    fn unreadable_file_names_the_path_and_the_error_kind() {
+        let err =
+            PublicKey::from_file(Algorithm::ES256, "/nonexistent/jwt-claims/key.pem").unwrap_err();
+        assert_eq!(
+            err,
+            Error::Configuration {
+                reason: "cannot read key file /nonexistent/jwt-claims/key.pem: entity not found"
+                    .into()
+            }
+        );
+    }
+
+    #[test]
+    fn generated_keys_sign_and_verify() {
+        for algorithm in [Algorithm::ES256, Algorithm::ES384, Algorithm::EdDSA] {
+            let key = PrivateKey::generate(algorithm).unwrap();
+            let mut signature = Vec::new();
+            key.sign_into(b"message", &mut signature).unwrap();
+            assert!(
+                key.public_key().verify(b"message", &signature),
+                "{algorithm}"
+            );
+            assert_ne!(
+                key.public_key().thumbprint(),
+                PrivateKey::generate(algorithm)
+                    .unwrap()
+                    .public_key()
+                    .thumbprint()
+            );
+        }
+        let hmac = HmacKey::generate(Algorithm::HS512).unwrap();
+        let mut tag = Vec::new();
+        hmac.sign_into(b"m", &mut tag);
+        assert!(hmac.verify(b"m", &tag));
+    }
+}
