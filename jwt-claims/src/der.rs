@@ -142,8 +142,12 @@ fn algorithm_identifier(content: &[u8]) -> Option<(&[u8], Option<&[u8]>)> {
     }
 }
 
+/// What a SubjectPublicKeyInfo or PKCS#8 structure says of its key: the
+/// algorithm OID, the curve OID (for EC keys), and the key bytes.
+pub(crate) type KeyInfo<'a> = (&'a [u8], Option<&'a [u8]>, &'a [u8]);
+
 /// SubjectPublicKeyInfo → `(algorithm OID, curve OID, key bits)`.
-pub(crate) fn spki(der: &[u8]) -> Option<(&[u8], Option<&[u8]>, &[u8])> {
+pub(crate) fn spki(der: &[u8]) -> Option<KeyInfo<'_>> {
     let body = whole(der, SEQUENCE)?;
     let (algorithm, rest) = next(body, SEQUENCE)?;
     let (oid, params) = algorithm_identifier(algorithm)?;
@@ -155,7 +159,7 @@ pub(crate) fn spki(der: &[u8]) -> Option<(&[u8], Option<&[u8]>, &[u8])> {
 
 /// PrivateKeyInfo / OneAsymmetricKey → `(algorithm OID, curve OID, private key)`.
 #[cfg_attr(feature = "aws_lc_rs", allow(dead_code))]
-pub(crate) fn pkcs8(der: &[u8]) -> Option<(&[u8], Option<&[u8]>, &[u8])> {
+pub(crate) fn pkcs8(der: &[u8]) -> Option<KeyInfo<'_>> {
     let body = whole(der, SEQUENCE)?;
     let (version, rest) = next(body, INTEGER)?;
     if !matches!(version, [0] | [1]) {

@@ -161,7 +161,8 @@ pub enum Error {
         /// What was wrong with it.
         reason: &'static str,
     },
-    /// A required claim is absent (or `null`).
+    /// A required claim is absent. (A registered claim that is present but
+    /// `null` is [`Error::InvalidClaim`].)
     MissingClaim {
         /// The claim.
         claim: RegisteredClaim,

@@ -62,6 +62,7 @@ pub(super) fn hmac_key(algorithm: Algorithm, json: &str) -> Result<HmacKey, Erro
 }
 
 pub(super) fn public_key(algorithm: Algorithm, json: &str) -> Result<PublicKey, Error> {
+    asymmetric(algorithm)?;
     let jwk = parse(algorithm, json)?;
     check_common(algorithm, &jwk, &[Operation::Verify])?;
     if jwk.d.is_some() {
@@ -90,6 +91,7 @@ pub(super) fn public_key(algorithm: Algorithm, json: &str) -> Result<PublicKey, 
 }
 
 pub(super) fn private_key(algorithm: Algorithm, json: &str) -> Result<PrivateKey, Error> {
+    asymmetric(algorithm)?;
     let jwk = parse(algorithm, json)?;
     check_common(algorithm, &jwk, &[Operation::Sign])?;
     if jwk.d.is_none() {
@@ -139,6 +141,16 @@ pub(super) fn private_key(algorithm: Algorithm, json: &str) -> Result<PrivateKey
         KeyFamily::Hmac => unreachable!("check_common rejects HMAC algorithms for asymmetric keys"),
     };
     with_kid(key, jwk.kid, PrivateKey::with_kid)
+}
+
+/// `check_common` takes `"kty": "oct"` for an HMAC algorithm, and the
+/// asymmetric imports could only fail on it later: refuse HMAC up front,
+/// as `PublicKey::from_der` and `PrivateKey::from_pem` do.
+fn asymmetric(algorithm: Algorithm) -> Result<(), Error> {
+    if algorithm.is_hmac() {
+        return Err(super::public::hmac_algorithm(algorithm));
+    }
+    Ok(())
 }
 
 fn parse(algorithm: Algorithm, json: &str) -> Result<Jwk, Error> {
@@ -401,5 +413,19 @@ mod tests {
             .with_thumbprint_kid();
         assert_eq!(key.kid(), Some(key.thumbprint().as_str()));
         assert_eq!(key.thumbprint().len(), 43);
+    }
+
+    #[test]
+    fn hmac_algorithms_are_refused_for_asymmetric_jwks_without_panicking() {
+        let oct = r#"{"kty":"oct","k":"AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow","d":"AQAB"}"#;
+        let refused = super::super::public::hmac_algorithm(Algorithm::HS256);
+        assert_eq!(
+            PublicKey::from_jwk(Algorithm::HS256, oct).map(drop),
+            Err(refused.clone())
+        );
+        assert_eq!(
+            PrivateKey::from_jwk(Algorithm::HS256, oct).map(drop),
+            Err(refused)
+        );
     }
 }

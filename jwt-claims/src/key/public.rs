@@ -13,6 +13,9 @@ use crate::{Algorithm, Error, KeyFamily};
 /// The smallest RSA modulus accepted, in bits (RFC 7518 §3.3, §3.5).
 pub(crate) const MIN_RSA_BITS: usize = 2048;
 
+/// The largest RSA modulus the backends verify with, in bits.
+pub(crate) const MAX_RSA_BITS: usize = 8192;
+
 /// A public key bound to one asymmetric algorithm, parsed once.
 ///
 /// ```
@@ -107,6 +110,26 @@ impl PublicKey {
         if algorithm.family() == KeyFamily::Rsa {
             let (modulus, _) = der::rsa_public_integers(raw).ok_or_else(not_valid)?;
             check_rsa_bits(algorithm, der::bit_length(modulus))?;
+        }
+        // `raw` is kept as the key's one form, which JWK export and
+        // thumbprints split into x and y. The backend also parses
+        // compressed points, whose halves are not x and y: refuse them.
+        if algorithm.family() == KeyFamily::Ec {
+            let coordinate = if algorithm == Algorithm::ES384 {
+                48
+            } else {
+                32
+            };
+            match raw.first() {
+                Some(0x02 | 0x03) => {
+                    return Err(invalid(
+                        algorithm,
+                        "compressed EC points are not supported: give the uncompressed point",
+                    ));
+                }
+                Some(0x04) if raw.len() == 1 + 2 * coordinate => {}
+                _ => return Err(not_valid()),
+            }
         }
         let key = Public::parse(algorithm, raw).ok_or_else(not_valid)?;
         Ok(PublicKey {
@@ -213,5 +236,39 @@ pub(super) fn check_rsa_bits(algorithm: Algorithm, bits: usize) -> Result<(), Er
             reason: format!("RSA modulus is {bits} bits, at least {MIN_RSA_BITS} are required"),
         });
     }
+    // The backends verify RSA signatures up to 8192 bits only; a larger key
+    // would build and then fail every token.
+    if bits > MAX_RSA_BITS {
+        return Err(invalid(
+            algorithm,
+            format!("RSA modulus is {bits} bits, at most {MAX_RSA_BITS} are supported"),
+        ));
+    }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_compressed_ec_points_whose_halves_are_not_x_and_y() {
+        // RFC 7515 A.3's P-256 key: x, and y's parity in the prefix.
+        let x = crate::base64url::decode("f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU").unwrap();
+        let y = crate::base64url::decode("x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0").unwrap();
+        let compressed = [&[0x02 | (y[31] & 1)][..], &x].concat();
+        assert_eq!(
+            PublicKey::from_der(Algorithm::ES256, &compressed).map(drop),
+            Err(invalid(
+                Algorithm::ES256,
+                "compressed EC points are not supported: give the uncompressed point"
+            ))
+        );
+        let uncompressed = [&[0x04][..], &x, &y].concat();
+        let key = PublicKey::from_der(Algorithm::ES256, &uncompressed).unwrap();
+        assert!(
+            key.to_jwk()
+                .contains(r#""x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU""#)
+        );
+    }
 }

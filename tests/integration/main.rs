@@ -1,0 +1,17 @@
+//! Integration tests of jwt-claims, one module per concern.
+//!
+//! Every test names the behaviour it proves and asserts the exact error:
+//! a rejection for the wrong reason is a bug as much as an acceptance.
+
+mod support;
+
+mod claims;
+mod encode;
+mod header;
+mod jws;
+mod keys;
+mod leaks;
+mod nested;
+mod runtime_policy;
+mod scoping;
+mod structure;
