@@ -15,3 +15,4 @@ mod nested;
 mod runtime_policy;
 mod scoping;
 mod structure;
+mod wrapping;
