@@ -167,3 +167,33 @@ mod deprecated {
         assert_eq!(legacy.old_grant.token(), "a.b.c");
     }
 }
+
+/// The derive keeps its own list of algorithm names (a proc-macro cannot
+/// depend on the runtime it expands to): every runtime algorithm must be
+/// accepted by name and land as the same variant.
+mod algorithm_names {
+    use jwt_claims::{Algorithm, Claims};
+    use serde::{Deserialize, Serialize};
+
+    #[derive(Serialize, Deserialize, Claims)]
+    #[jwt(typ = "hmac", aud = "a", algs = ["HS256", "HS384", "HS512"])]
+    pub(super) struct Hmac {}
+
+    #[derive(Serialize, Deserialize, Claims)]
+    #[jwt(
+        typ = "public",
+        aud = "a",
+        algs = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "EdDSA"]
+    )]
+    pub(super) struct PublicKey {}
+
+    #[test]
+    fn the_derive_knows_every_runtime_algorithm_by_name() {
+        let derived: Vec<Algorithm> = [
+            Hmac::policy().algorithms(),
+            PublicKey::policy().algorithms(),
+        ]
+        .concat();
+        assert_eq!(derived, Algorithm::ALL);
+    }
+}
