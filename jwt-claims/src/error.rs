@@ -150,6 +150,14 @@ pub enum Error {
         /// The token's `kid`.
         kid: String,
     },
+    /// The key that would verify the token has been retired (see
+    /// `retired_after` on the key types).
+    KeyRetired {
+        /// When the key was retired, seconds since the epoch.
+        retired_at: i64,
+        /// The verifier's clock, seconds since the epoch.
+        now: i64,
+    },
     /// The signature does not verify.
     InvalidSignature,
 
@@ -400,6 +408,12 @@ impl fmt::Display for Error {
                 write!(f, "no key configured for purpose \"{purpose}\"")
             }
             Error::UnknownKey { kid } => write!(f, "unknown key id \"{kid}\""),
+            Error::KeyRetired { retired_at, now } => write!(
+                f,
+                "the key for this token was retired at {} (now {})",
+                Time(*retired_at),
+                Time(*now)
+            ),
             Error::InvalidSignature => f.write_str("invalid signature"),
             Error::InvalidClaim { claim, reason } => {
                 write!(f, "invalid \"{}\" claim: {reason}", claim.name())

@@ -13,6 +13,8 @@ pub(crate) struct Context<'a> {
     pub(crate) now: i64,
     /// The verifier's issuer, used when the policy binds none.
     pub(crate) issuer: Option<&'a str>,
+    /// The issuer the verifying key is bound to: `iss` must be it too.
+    pub(crate) key_issuer: Option<&'a str>,
     /// The verifier's leeway; the larger of it and the policy's applies.
     pub(crate) leeway: Duration,
 }
@@ -72,7 +74,12 @@ pub(crate) fn check(
         });
     }
 
-    if let Some(expected) = policy.issuer().or(cx.issuer) {
+    // The purpose's (or else the verifier's) issuer, and the key's: a token
+    // claiming issuer A must not verify with issuer B's key (RFC 8725 §3.8).
+    for expected in [policy.issuer().or(cx.issuer), cx.key_issuer]
+        .into_iter()
+        .flatten()
+    {
         match found.iss.as_deref() {
             None => {
                 return Err(Error::MissingClaim {
@@ -134,6 +141,7 @@ mod tests {
         Context {
             now: NOW,
             issuer: None,
+            key_issuer: None,
             leeway: Duration::ZERO,
         }
     }

@@ -8,7 +8,7 @@ use serde::de::{DeserializeOwned, IgnoredAny};
 
 use crate::clock::{Clock, SystemClock};
 use crate::jws::{self, ContentTypeRule, DEFAULT_MAX_TOKEN_SIZE, Rules, TypeRule};
-use crate::key::VerifyingKey;
+use crate::key::{PublicKey, VerifyingKey};
 use crate::nested::{DEFAULT_MAX_NESTING_DEPTH, NestedCx};
 use crate::validation::{self, Context};
 use crate::{Claims, Decoded, Error, Policy, payload};
@@ -145,6 +145,15 @@ impl Verifier {
     ) -> Result<Decoded<T>, Error> {
         let policy = T::policy();
         let checked = self.verify_jws(token, policy, ContentTypeRule::NestedJwt, cx)?;
+        if checked.key_issuer.is_some() {
+            // The wrapping token has no claims: nothing holds its key's issuer.
+            return Err(Error::Configuration {
+                reason: format!(
+                    "purpose \"{}\" wraps a token, so its keys cannot be bound to an issuer",
+                    policy.name()
+                ),
+            });
+        }
         // Non-ASCII bytes cannot be base64url: the inner decode rejects them.
         let inner = String::from_utf8_lossy(&checked.payload).into_owned();
         let unsupported = || Error::Configuration {
@@ -186,6 +195,7 @@ impl Verifier {
         let context = Context {
             now: cx.now,
             issuer: self.issuer.as_deref(),
+            key_issuer: checked.key_issuer.as_deref(),
             leeway: self.leeway,
         };
         let (found, claims) = match payload::decode::<V>(&checked.payload) {
@@ -225,6 +235,7 @@ impl Verifier {
             keys: self.keys_for(policy),
             purpose: policy.name(),
             collect_header: false,
+            now: cx.now,
         };
         let checked = jws::verify(token, cx.budget, &rules)?;
         cx.budget -= token.len();
@@ -269,6 +280,33 @@ impl VerifierBuilder {
     /// token's `alg` and `kid` choose among them.
     pub fn key<T: Claims>(self, key: impl Into<VerifyingKey>) -> VerifierBuilder {
         self.policy_key(T::policy(), key)
+    }
+
+    /// Adds every key of a JWK Set for purpose `T`, e.g. the keys an
+    /// issuer publishes. Bind them to that issuer first when several issuers
+    /// are trusted:
+    ///
+    /// ```
+    /// # use jwt_claims::{Claims, JwkSet, PrivateKey, Verifier, Algorithm};
+    /// # use serde::{Deserialize, Serialize};
+    /// # #[derive(Serialize, Deserialize, Claims)]
+    /// # #[jwt(aud = "billing", typ = "access", ttl = "15m")]
+    /// # struct BillingAccess {}
+    /// # let published = JwkSet::new([PrivateKey::generate(Algorithm::ES256)?.public_key()]).to_json();
+    /// let keys = JwkSet::from_json(&published)?
+    ///     .into_iter()
+    ///     .map(|key| key.with_issuer("https://auth.example.com"));
+    /// let verifier = Verifier::builder().key_set::<BillingAccess>(keys).build()?;
+    /// # Ok::<(), jwt_claims::Error>(())
+    /// ```
+    pub fn key_set<T: Claims>(
+        mut self,
+        keys: impl IntoIterator<Item = PublicKey>,
+    ) -> VerifierBuilder {
+        for key in keys {
+            self = self.key::<T>(key);
+        }
+        self
     }
 
     /// Adds a key for a policy built at run time (by its name).

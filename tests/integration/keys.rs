@@ -647,7 +647,7 @@ fn debug_of_every_key_type_shows_no_key_material() {
     let cases = [
         (
             format!("{hmac:?}"),
-            r#"HmacKey { algorithm: HS256, kid: Some("h1"), secret: "[redacted]" }"#,
+            r#"HmacKey { algorithm: HS256, kid: Some("h1"), issuer: None, secret: "[redacted]" }"#,
         ),
         (
             format!("{private_key:?}"),
@@ -655,15 +655,15 @@ fn debug_of_every_key_type_shows_no_key_material() {
         ),
         (
             format!("{public_key:?}"),
-            "PublicKey { algorithm: RS256, kid: None, .. }",
+            "PublicKey { algorithm: RS256, kid: None, issuer: None, .. }",
         ),
         (
             format!("{:?}", SigningKey::from(hmac.clone())),
-            r#"HmacKey { algorithm: HS256, kid: Some("h1"), secret: "[redacted]" }"#,
+            r#"HmacKey { algorithm: HS256, kid: Some("h1"), issuer: None, secret: "[redacted]" }"#,
         ),
         (
             format!("{:?}", VerifyingKey::from(hmac)),
-            r#"HmacKey { algorithm: HS256, kid: Some("h1"), secret: "[redacted]" }"#,
+            r#"HmacKey { algorithm: HS256, kid: Some("h1"), issuer: None, secret: "[redacted]" }"#,
         ),
         (
             format!("{:?}", SigningKey::from(private_key.clone())),
@@ -671,11 +671,11 @@ fn debug_of_every_key_type_shows_no_key_material() {
         ),
         (
             format!("{:?}", VerifyingKey::from(private_key.public_key())),
-            r#"PublicKey { algorithm: ES256, kid: Some("e1"), .. }"#,
+            r#"PublicKey { algorithm: ES256, kid: Some("e1"), issuer: None, .. }"#,
         ),
         (
             format!("{:#?}", key()),
-            "HmacKey {\n    algorithm: HS256,\n    kid: None,\n    secret: \"[redacted]\",\n}",
+            "HmacKey {\n    algorithm: HS256,\n    kid: None,\n    issuer: None,\n    secret: \"[redacted]\",\n}",
         ),
     ];
     for (debug, expected) in cases {

@@ -12,6 +12,7 @@ mod jws;
 mod keys;
 mod leaks;
 mod nested;
+mod rotation;
 mod runtime_policy;
 mod scoping;
 mod structure;

@@ -26,6 +26,9 @@ mod header;
 
 use crate::error::{Part, echo};
 use crate::key::{SigningKey, VerifyingKey};
+use std::sync::Arc;
+
+use crate::clock::{Clock, SystemClock};
 use crate::{Algorithm, Error, Policy, base64url};
 
 /// The default size limit: 64 KiB.
@@ -71,6 +74,9 @@ pub(crate) struct Rules<'r> {
     pub(crate) purpose: &'r str,
     /// Whether to copy `typ` and `cty` out (the public JWS API wants them).
     pub(crate) collect_header: bool,
+    /// The verifier's clock, seconds since the epoch: retired keys verify
+    /// nothing.
+    pub(crate) now: i64,
 }
 
 /// What the JWS layer hands the claims layer: the checked header and the
@@ -78,6 +84,8 @@ pub(crate) struct Rules<'r> {
 pub(crate) struct Checked {
     pub(crate) header: JwsHeader,
     pub(crate) payload: Vec<u8>,
+    /// The issuer the verifying key is bound to, if any.
+    pub(crate) key_issuer: Option<Arc<str>>,
 }
 
 /// Runs the JWS checks in order: size, segments and base64url, header,
@@ -130,7 +138,7 @@ pub(crate) fn verify(token: &str, limit: usize, rules: &Rules<'_>) -> Result<Che
             found: algorithm,
         });
     }
-    let key = select_key(rules.keys, algorithm, kid, rules.purpose)?;
+    let key = select_key(rules.keys, algorithm, kid, rules.purpose, rules.now)?;
 
     let typ = header.typ.as_str("typ")?;
     check_type(rules.typ, typ)?;
@@ -159,19 +167,26 @@ pub(crate) fn verify(token: &str, limit: usize, rules: &Rules<'_>) -> Result<Che
             None
         },
     };
-    Ok(Checked { header, payload })
+    let key_issuer = key.meta().issuer.clone();
+    Ok(Checked {
+        header,
+        payload,
+        key_issuer,
+    })
 }
 
 /// Picks the key for `algorithm` among the purpose's keys.
 ///
 /// A `kid` in the token must name one of them: an unknown `kid` is
 /// [`Error::UnknownKey`], never a fallback to trying every key. Without a
-/// `kid`, the first key configured for the algorithm is used.
+/// `kid`, the first key configured for the algorithm that is not retired
+/// is used. A retired key verifies nothing ([`Error::KeyRetired`]).
 fn select_key<'k>(
     keys: &'k [VerifyingKey],
     algorithm: Algorithm,
     kid: Option<&str>,
     purpose: &str,
+    now: i64,
 ) -> Result<&'k VerifyingKey, Error> {
     if keys.is_empty() {
         return Err(Error::NoKeyForPurpose {
@@ -194,11 +209,28 @@ fn select_key<'k>(
             found: algorithm,
         });
     }
-    match kid {
+    let retired = |key: &VerifyingKey| key.meta().retired_after.filter(|&at| now > at);
+    let key = match kid {
         Some(kid) => candidates
             .find(|key| key.kid() == Some(kid))
-            .ok_or_else(|| Error::UnknownKey { kid: echo(kid) }),
-        None => Ok(candidates.next().expect("peeked above")),
+            .ok_or_else(|| Error::UnknownKey { kid: echo(kid) })?,
+        None => {
+            let mut first_retired = None;
+            match candidates.find(|key| {
+                first_retired = first_retired.or(retired(key));
+                retired(key).is_none()
+            }) {
+                Some(key) => key,
+                None => {
+                    let retired_at = first_retired.expect("every candidate was retired");
+                    return Err(Error::KeyRetired { retired_at, now });
+                }
+            }
+        }
+    };
+    match retired(key) {
+        Some(retired_at) => Err(Error::KeyRetired { retired_at, now }),
+        None => Ok(key),
     }
 }
 
@@ -336,12 +368,24 @@ impl VerifiedJws {
 /// By default any `typ` is accepted, since the JWS layer has no notion of
 /// purpose; [`JwsVerifier::with_type`] requires one. Everything else is as
 /// strict as the JWT layer.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct JwsVerifier {
     keys: Vec<VerifyingKey>,
     typ: Option<String>,
     algorithms: Vec<Algorithm>,
     max_size: usize,
+    clock: Arc<dyn Clock>,
+}
+
+impl core::fmt::Debug for JwsVerifier {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("JwsVerifier")
+            .field("keys", &self.keys)
+            .field("typ", &self.typ)
+            .field("algorithms", &self.algorithms)
+            .field("max_size", &self.max_size)
+            .finish_non_exhaustive()
+    }
 }
 
 impl JwsVerifier {
@@ -352,6 +396,7 @@ impl JwsVerifier {
             typ: None,
             algorithms: Vec::new(),
             max_size: DEFAULT_MAX_TOKEN_SIZE,
+            clock: Arc::new(SystemClock),
         }
     }
 
@@ -376,6 +421,12 @@ impl JwsVerifier {
         self
     }
 
+    /// The clock keys' retirement is judged by; [`SystemClock`] by default.
+    pub fn with_clock(mut self, clock: impl Clock) -> JwsVerifier {
+        self.clock = Arc::new(clock);
+        self
+    }
+
     /// Sets the size limit in bytes (default [`DEFAULT_MAX_TOKEN_SIZE`]).
     pub fn with_max_size(mut self, bytes: usize) -> JwsVerifier {
         self.max_size = bytes;
@@ -385,7 +436,9 @@ impl JwsVerifier {
     /// Verifies `token` and returns its header and payload.
     ///
     /// # Errors
-    /// The structural, header and signature variants of [`Error`].
+    /// The structural, header and signature variants of [`Error`], and
+    /// [`Error::Configuration`] when the key that verified the token is
+    /// bound to an issuer: a JWS payload has no `iss` to hold it to.
     pub fn verify(&self, token: &str) -> Result<VerifiedJws, Error> {
         let rules = Rules {
             algorithms: &self.algorithms,
@@ -394,8 +447,19 @@ impl JwsVerifier {
             keys: &self.keys,
             purpose: "jws",
             collect_header: true,
+            now: self.clock.now().timestamp(),
         };
-        let Checked { header, payload } = verify(token, self.max_size, &rules)?;
+        let Checked {
+            header,
+            payload,
+            key_issuer,
+        } = verify(token, self.max_size, &rules)?;
+        if key_issuer.is_some() {
+            return Err(Error::Configuration {
+                reason: "an issuer-bound key verified a plain JWS, whose payload has no \"iss\" to check"
+                    .into(),
+            });
+        }
         Ok(VerifiedJws { header, payload })
     }
 }

@@ -16,6 +16,9 @@ mod public;
 mod source;
 
 use core::fmt;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
 
 pub use self::hmac::HmacKey;
 pub use self::jwks::JwkSet;
@@ -62,6 +65,26 @@ impl VerifyingKey {
         match self {
             VerifyingKey::Hmac(key) => key.kid(),
             VerifyingKey::Public(key) => key.kid(),
+        }
+    }
+
+    /// The issuer the key belongs to, if it was bound to one: tokens it
+    /// verifies must carry exactly this `iss` (RFC 8725 §3.8).
+    pub fn issuer(&self) -> Option<&str> {
+        self.meta().issuer.as_deref()
+    }
+
+    /// When the key stops verifying tokens, if it is being retired.
+    pub fn retired_after(&self) -> Option<DateTime<Utc>> {
+        self.meta()
+            .retired_after
+            .map(crate::registered::to_datetime)
+    }
+
+    pub(crate) fn meta(&self) -> &KeyMeta {
+        match self {
+            VerifyingKey::Hmac(key) => &key.meta,
+            VerifyingKey::Public(key) => &key.meta,
         }
     }
 
@@ -156,6 +179,23 @@ impl fmt::Debug for SigningKey {
             SigningKey::Hmac(key) => key.fmt(f),
             SigningKey::Private(key) => key.fmt(f),
         }
+    }
+}
+
+/// What a verifier knows of a key besides its material: the id that
+/// selects it, the issuer it belongs to and when it retires. One struct,
+/// so every verifying key type carries the same facts.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct KeyMeta {
+    pub(crate) kid: Option<String>,
+    pub(crate) issuer: Option<Arc<str>>,
+    /// Seconds since the epoch after which the key verifies nothing.
+    pub(crate) retired_after: Option<i64>,
+}
+
+impl KeyMeta {
+    pub(crate) fn retire(&mut self, at: DateTime<Utc>) {
+        self.retired_after = Some(at.timestamp());
     }
 }
 

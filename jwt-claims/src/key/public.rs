@@ -2,8 +2,8 @@
 
 use core::fmt;
 
-use super::invalid;
 use super::pem::{self, PemKind};
+use super::{KeyMeta, invalid};
 use std::sync::Arc;
 
 use crate::crypto::Public;
@@ -32,7 +32,7 @@ pub(crate) const MAX_RSA_BITS: usize = 8192;
 #[derive(Clone)]
 pub struct PublicKey {
     algorithm: Algorithm,
-    kid: Option<String>,
+    pub(super) meta: KeyMeta,
     key: Public,
     /// The key in one raw form (PKCS#1 for RSA, the uncompressed point for
     /// ECDSA, the 32 bytes of Ed25519), for JWK export and thumbprints.
@@ -134,7 +134,7 @@ impl PublicKey {
         let key = Public::parse(algorithm, raw).ok_or_else(not_valid)?;
         Ok(PublicKey {
             algorithm,
-            kid: None,
+            meta: KeyMeta::default(),
             key,
             raw: raw.into(),
         })
@@ -156,7 +156,7 @@ impl PublicKey {
     /// # Ok::<(), jwt_claims::Error>(())
     /// ```
     pub fn to_jwk(&self) -> String {
-        super::jwk::to_public_jwk(self.algorithm, &self.raw, self.kid.as_deref())
+        super::jwk::to_public_jwk(self.algorithm, &self.raw, self.kid())
     }
 
     /// The key's RFC 7638 JWK thumbprint: SHA-256 over its required
@@ -181,20 +181,37 @@ impl PublicKey {
         self.with_kid(kid)
     }
 
-    /// Sets the key id matched against the `kid` header.
+    /// Sets the key id written to and matched against the `kid` header.
     pub fn with_kid(mut self, kid: impl Into<String>) -> PublicKey {
-        self.kid = Some(kid.into());
+        self.meta.kid = Some(kid.into());
         self
+    }
+
+    /// Binds the key to an issuer (RFC 8725 §3.8): a token it verifies must
+    /// carry exactly this `iss`, even where the purpose or the verifier
+    /// would accept another. A verifier trusting issuers A and B then
+    /// refuses a token claiming A but signed with B's key.
+    pub fn with_issuer(mut self, issuer: impl Into<String>) -> PublicKey {
+        self.meta.issuer = Some(issuer.into().into());
+        self
+    }
+
+    /// Retires the key for verifying once `at` has passed by the verifier's
+    /// clock. To rotate: sign with a new key, keep verifying with both, and
+    /// retire the old one when the last token it signed has expired.
+    pub fn retired_after(mut self, at: chrono::DateTime<chrono::Utc>) -> PublicKey {
+        self.meta.retire(at);
+        self
+    }
+
+    /// The key id, if one was set.
+    pub fn kid(&self) -> Option<&str> {
+        self.meta.kid.as_deref()
     }
 
     /// The one algorithm this key verifies.
     pub fn algorithm(&self) -> Algorithm {
         self.algorithm
-    }
-
-    /// The key id, if one was set.
-    pub fn kid(&self) -> Option<&str> {
-        self.kid.as_deref()
     }
 
     pub(crate) fn verify(&self, message: &[u8], signature: &[u8]) -> bool {
@@ -206,7 +223,8 @@ impl fmt::Debug for PublicKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PublicKey")
             .field("algorithm", &self.algorithm)
-            .field("kid", &self.kid)
+            .field("kid", &self.meta.kid)
+            .field("issuer", &self.meta.issuer)
             .finish_non_exhaustive()
     }
 }
