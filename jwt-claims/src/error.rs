@@ -158,6 +158,14 @@ pub enum Error {
         /// The verifier's clock, seconds since the epoch.
         now: i64,
     },
+    /// The purpose's remote JWK Set could not be fetched and no earlier set
+    /// is available.
+    KeySetUnavailable {
+        /// Where the set is fetched from.
+        url: String,
+        /// Why the last fetch failed.
+        reason: String,
+    },
     /// The signature does not verify.
     InvalidSignature,
 
@@ -414,6 +422,9 @@ impl fmt::Display for Error {
                 Time(*retired_at),
                 Time(*now)
             ),
+            Error::KeySetUnavailable { url, reason } => {
+                write!(f, "JWK Set at \"{url}\" unavailable: {reason}")
+            }
             Error::InvalidSignature => f.write_str("invalid signature"),
             Error::InvalidClaim { claim, reason } => {
                 write!(f, "invalid \"{}\" claim: {reason}", claim.name())

@@ -76,6 +76,8 @@ mod nested;
 mod payload;
 mod policy;
 mod registered;
+#[cfg(feature = "remote-jwks")]
+mod remote_jwks;
 mod signer;
 mod token;
 mod validation;
@@ -90,6 +92,8 @@ pub use key::{HmacKey, JwkSet, PrivateKey, PublicKey, SigningKey, VerifyingKey};
 pub use nested::{DEFAULT_MAX_NESTING_DEPTH, Nested};
 pub use policy::{Policy, RegisteredClaim};
 pub use registered::{Audience, RegisteredClaims};
+#[cfg(feature = "remote-jwks")]
+pub use remote_jwks::{RemoteJwks, RemoteJwksBuilder};
 pub use signer::{Issue, Signer, SignerBuilder};
 pub use token::Token;
 pub use verifier::{Verifier, VerifierBuilder};

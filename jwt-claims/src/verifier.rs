@@ -51,7 +51,7 @@ use crate::{Claims, Decoded, Error, Policy, payload};
 /// ```
 #[derive(Clone)]
 pub struct Verifier {
-    keys: HashMap<String, Vec<VerifyingKey>>,
+    keys: HashMap<String, PurposeKeys>,
     shared: Vec<VerifyingKey>,
     issuer: Option<String>,
     leeway: Duration,
@@ -60,11 +60,20 @@ pub struct Verifier {
     max_depth: usize,
 }
 
+/// The keys of one purpose: configured, or fetched from a `jwks_uri`.
+#[derive(Clone)]
+enum PurposeKeys {
+    Static(Vec<VerifyingKey>),
+    #[cfg(feature = "remote-jwks")]
+    Remote(crate::RemoteJwks),
+}
+
 impl Verifier {
     /// Starts configuring a verifier.
     pub fn builder() -> VerifierBuilder {
         VerifierBuilder {
             keys: HashMap::new(),
+            conflicts: Vec::new(),
             shared: Vec::new(),
             issuer: None,
             leeway: Duration::ZERO,
@@ -228,25 +237,33 @@ impl Verifier {
         content_type: ContentTypeRule,
         cx: &mut NestedCx<'_>,
     ) -> Result<jws::Checked, Error> {
-        let rules = Rules {
+        let rules = |keys| Rules {
             algorithms: policy.algorithms(),
             typ: TypeRule::Policy(policy),
             content_type,
-            keys: self.keys_for(policy),
+            keys,
             purpose: policy.name(),
             collect_header: false,
             now: cx.now,
         };
-        let checked = jws::verify(token, cx.budget, &rules)?;
+        let checked = match self.keys.get(policy.name()) {
+            None => jws::verify(token, cx.budget, &rules(&self.shared)),
+            Some(PurposeKeys::Static(keys)) => jws::verify(token, cx.budget, &rules(keys)),
+            #[cfg(feature = "remote-jwks")]
+            Some(PurposeKeys::Remote(remote)) => {
+                let keys = remote.keys()?;
+                match jws::verify(token, cx.budget, &rules(&keys)) {
+                    // The issuer may have rotated: fetch once (the cooldown
+                    // keeps made-up kids from causing a fetch each) and retry.
+                    Err(Error::UnknownKey { .. }) if remote.refresh_for_unknown_kid() => {
+                        jws::verify(token, cx.budget, &rules(&remote.keys()?))
+                    }
+                    other => other,
+                }
+            }
+        }?;
         cx.budget -= token.len();
         Ok(checked)
-    }
-
-    fn keys_for(&self, policy: &Policy) -> &[VerifyingKey] {
-        match self.keys.get(policy.name()) {
-            Some(keys) => keys,
-            None => &self.shared,
-        }
     }
 }
 
@@ -266,7 +283,9 @@ impl core::fmt::Debug for Verifier {
 /// Configures a [`Verifier`].
 #[must_use]
 pub struct VerifierBuilder {
-    keys: HashMap<String, Vec<VerifyingKey>>,
+    keys: HashMap<String, PurposeKeys>,
+    /// Purposes given both configured keys and a remote set.
+    conflicts: Vec<String>,
     shared: Vec<VerifyingKey>,
     issuer: Option<String>,
     leeway: Duration,
@@ -311,10 +330,40 @@ impl VerifierBuilder {
 
     /// Adds a key for a policy built at run time (by its name).
     pub fn policy_key(mut self, policy: &Policy, key: impl Into<VerifyingKey>) -> VerifierBuilder {
-        self.keys
+        match self
+            .keys
             .entry(policy.name().to_owned())
-            .or_default()
-            .push(key.into());
+            .or_insert_with(|| PurposeKeys::Static(Vec::new()))
+        {
+            PurposeKeys::Static(keys) => keys.push(key.into()),
+            #[cfg(feature = "remote-jwks")]
+            PurposeKeys::Remote(_) => self.conflicts.push(policy.name().to_owned()),
+        }
+        self
+    }
+
+    /// Takes purpose `T`'s keys from a JWK Set fetched and kept fresh from
+    /// a URL, instead of configured keys.
+    #[cfg(feature = "remote-jwks")]
+    pub fn remote_key_set<T: Claims>(self, keys: crate::RemoteJwks) -> VerifierBuilder {
+        self.remote_policy_key_set(T::policy(), keys)
+    }
+
+    /// Takes a run-time policy's keys from a remote JWK Set (by the
+    /// policy's name).
+    #[cfg(feature = "remote-jwks")]
+    pub fn remote_policy_key_set(
+        mut self,
+        policy: &Policy,
+        keys: crate::RemoteJwks,
+    ) -> VerifierBuilder {
+        if self
+            .keys
+            .insert(policy.name().to_owned(), PurposeKeys::Remote(keys))
+            .is_some()
+        {
+            self.conflicts.push(policy.name().to_owned());
+        }
         self
     }
 
@@ -362,9 +411,16 @@ impl VerifierBuilder {
     /// Builds the verifier.
     ///
     /// # Errors
-    /// [`Error::Configuration`] when no key is configured or the issuer is
-    /// empty.
+    /// [`Error::Configuration`] when no key is configured, the issuer is
+    /// empty, or a purpose was given both configured keys and a remote set.
     pub fn build(self) -> Result<Verifier, Error> {
+        if let Some(purpose) = self.conflicts.first() {
+            return Err(Error::Configuration {
+                reason: format!(
+                    "purpose \"{purpose}\" has both configured keys and a remote key set: give it one or the other"
+                ),
+            });
+        }
         if self.keys.is_empty() && self.shared.is_empty() {
             return Err(Error::Configuration {
                 reason: "a verifier needs at least one key".into(),

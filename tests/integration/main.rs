@@ -12,6 +12,8 @@ mod jws;
 mod keys;
 mod leaks;
 mod nested;
+#[cfg(feature = "remote-jwks")]
+mod remote_jwks;
 mod rotation;
 mod runtime_policy;
 mod scoping;

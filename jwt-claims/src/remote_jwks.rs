@@ -1,0 +1,465 @@
+//! JWK Sets fetched from an issuer's `jwks_uri` and kept fresh.
+//!
+//! The set is fetched over HTTPS (rustls with aws-lc-rs, no OpenSSL) and
+//! cached for the response's `Cache-Control: max-age`, held within
+//! configured bounds. A token naming a `kid` the set does not have triggers
+//! one refresh, at most once per cooldown, so an attacker sending made-up
+//! `kid`s cannot make the verifier fetch per request. When a refresh fails
+//! the last good set keeps serving. Responses are capped in size and time.
+//!
+//! Refreshes run on the thread that decodes, one at a time: other threads
+//! keep using the current set meanwhile. Nothing in a token (`jku`, `x5u`,
+//! `jwk`, `x5c`) ever chooses what is fetched.
+
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+
+use crate::clock::{Clock, SystemClock};
+use crate::key::VerifyingKey;
+use crate::{Error, JwkSet};
+
+/// A JWK Set fetched from a URL and kept fresh; give it to a verifier with
+/// [`VerifierBuilder::remote_key_set`](crate::VerifierBuilder::remote_key_set).
+///
+/// Cloning shares the cache.
+///
+/// ```no_run
+/// use std::time::Duration;
+/// use jwt_claims::{Claims, RemoteJwks, Verifier};
+/// # use serde::{Deserialize, Serialize};
+/// # #[derive(Serialize, Deserialize, Claims)]
+/// # #[jwt(aud = "billing", typ = "access", ttl = "15m")]
+/// # struct BillingAccess {}
+///
+/// let auth_keys = RemoteJwks::builder("https://auth.example.com/.well-known/jwks.json")
+///     .issuer("https://auth.example.com")
+///     .refresh_cooldown(Duration::from_secs(30))
+///     .build()?;
+/// let verifier = Verifier::builder()
+///     .issuer("https://auth.example.com")
+///     .remote_key_set::<BillingAccess>(auth_keys)
+///     .build()?;
+/// # Ok::<(), jwt_claims::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct RemoteJwks {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    url: String,
+    agent: ureq::Agent,
+    issuer: Option<String>,
+    max_size: u64,
+    min_ttl: Duration,
+    max_ttl: Duration,
+    default_ttl: Duration,
+    cooldown: Duration,
+    clock: Arc<dyn Clock>,
+    state: RwLock<State>,
+    /// Held while fetching, so one thread fetches and the others go on
+    /// with the current set.
+    refreshing: Mutex<()>,
+}
+
+#[derive(Default)]
+struct State {
+    /// The last good set; `None` until a fetch has succeeded.
+    keys: Option<Arc<[VerifyingKey]>>,
+    /// Until when (seconds since the epoch) the set is fresh.
+    fresh_until: i64,
+    /// When the last fetch was attempted, successful or not.
+    last_attempt: Option<i64>,
+    /// Why the last attempt failed, if it did.
+    last_error: Option<String>,
+}
+
+impl RemoteJwks {
+    /// Starts configuring a remote set at `url` (which must be `https://`).
+    pub fn builder(url: impl Into<String>) -> RemoteJwksBuilder {
+        RemoteJwksBuilder {
+            url: url.into(),
+            issuer: None,
+            timeout: Duration::from_secs(5),
+            max_size: 256 * 1024,
+            min_ttl: Duration::from_secs(60),
+            max_ttl: Duration::from_secs(24 * 60 * 60),
+            default_ttl: Duration::from_secs(10 * 60),
+            cooldown: Duration::from_secs(30),
+            clock: Arc::new(SystemClock),
+            allow_plain_http: false,
+        }
+    }
+
+    /// The URL the set is fetched from.
+    pub fn url(&self) -> &str {
+        &self.inner.url
+    }
+
+    /// Fetches the set now, whatever the cache says (subject to nothing:
+    /// for start-up and for tools). Verifiers fetch on their own when they
+    /// first need the set.
+    ///
+    /// # Errors
+    /// [`Error::KeySetUnavailable`] when the fetch fails; the last good set,
+    /// if any, stays in use.
+    pub fn refresh(&self) -> Result<(), Error> {
+        let _fetching = self
+            .inner
+            .refreshing
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        self.fetch_into_state(self.now())
+    }
+
+    /// The current keys, fetching first when the cache is stale (and the
+    /// cooldown allows). A failed refresh keeps serving the last good set.
+    pub(crate) fn keys(&self) -> Result<Arc<[VerifyingKey]>, Error> {
+        let now = self.now();
+        {
+            let state = self.read();
+            if let Some(keys) = &state.keys
+                && now < state.fresh_until
+            {
+                return Ok(keys.clone());
+            }
+        }
+        self.refresh_if_allowed(now, Trigger::Expired);
+        let state = self.read();
+        state.keys.clone().ok_or_else(|| Error::KeySetUnavailable {
+            url: self.inner.url.clone(),
+            reason: state
+                .last_error
+                .clone()
+                .unwrap_or_else(|| "not fetched yet".into()),
+        })
+    }
+
+    /// A token named a `kid` the set lacks: refresh once, unless a fetch
+    /// was attempted within the cooldown. `true` when a new set arrived.
+    pub(crate) fn refresh_for_unknown_kid(&self) -> bool {
+        self.refresh_if_allowed(self.now(), Trigger::UnknownKid)
+    }
+
+    /// Fetches unless another thread is fetching or the cooldown forbids
+    /// it. The cooldown holds back refreshes a token can cause (an unknown
+    /// `kid`) and retries after a failure; a set that expired after a good
+    /// fetch is refreshed on time, as its `max-age` said.
+    fn refresh_if_allowed(&self, now: i64, trigger: Trigger) -> bool {
+        // Another thread is fetching: go on with the current set.
+        let Ok(_fetching) = self.inner.refreshing.try_lock() else {
+            return false;
+        };
+        {
+            let state = self.read();
+            let on_time = trigger == Trigger::Expired
+                && state.last_error.is_none()
+                && now >= state.fresh_until;
+            let cooling = state
+                .last_attempt
+                .is_some_and(|last| now < last.saturating_add(secs(self.inner.cooldown)));
+            if cooling && !on_time {
+                return false;
+            }
+        }
+        self.fetch_into_state(now).is_ok()
+    }
+
+    /// Fetches and records the outcome; the caller holds `refreshing`.
+    fn fetch_into_state(&self, now: i64) -> Result<(), Error> {
+        let outcome = self.fetch();
+        let mut state = self
+            .inner
+            .state
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        state.last_attempt = Some(now);
+        match outcome {
+            Ok((keys, ttl)) => {
+                state.keys = Some(keys);
+                state.fresh_until = now.saturating_add(secs(ttl));
+                state.last_error = None;
+                Ok(())
+            }
+            Err(reason) => {
+                state.last_error = Some(reason.clone());
+                Err(Error::KeySetUnavailable {
+                    url: self.inner.url.clone(),
+                    reason,
+                })
+            }
+        }
+    }
+
+    /// One GET of the set: keys bound to the issuer, and how long to cache.
+    fn fetch(&self) -> Result<(Arc<[VerifyingKey]>, Duration), String> {
+        let inner = &self.inner;
+        let mut response = inner
+            .agent
+            .get(&inner.url)
+            .header("accept", "application/jwk-set+json, application/json")
+            .call()
+            .map_err(|err| format!("request failed: {err}"))?;
+        let ttl = response
+            .headers()
+            .get("cache-control")
+            .and_then(|value| value.to_str().ok())
+            .and_then(max_age)
+            .unwrap_or(inner.default_ttl)
+            .clamp(inner.min_ttl, inner.max_ttl);
+        let body = response
+            .body_mut()
+            .with_config()
+            .limit(inner.max_size)
+            .read_to_vec()
+            .map_err(|err| match err {
+                ureq::Error::BodyExceedsLimit(limit) => {
+                    format!("response larger than {limit} bytes")
+                }
+                other => format!("reading the response failed: {other}"),
+            })?;
+        let text = std::str::from_utf8(&body).map_err(|_| "response is not UTF-8".to_owned())?;
+        let set = JwkSet::from_json(text).map_err(|err| err.to_string())?;
+        let keys: Arc<[VerifyingKey]> = set
+            .into_iter()
+            .map(|key| match &inner.issuer {
+                Some(issuer) => key.with_issuer(issuer.clone()),
+                None => key,
+            })
+            .map(VerifyingKey::from)
+            .collect();
+        Ok((keys, ttl))
+    }
+
+    fn now(&self) -> i64 {
+        self.inner.clock.now().timestamp()
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, State> {
+        self.inner
+            .state
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+impl core::fmt::Debug for RemoteJwks {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let state = self.read();
+        f.debug_struct("RemoteJwks")
+            .field("url", &self.inner.url)
+            .field("issuer", &self.inner.issuer)
+            .field("keys", &state.keys.as_ref().map(|keys| keys.len()))
+            .field("last_error", &state.last_error)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why a refresh is wanted.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Trigger {
+    /// The cached set outlived its `max-age`.
+    Expired,
+    /// A token named a `kid` the set lacks.
+    UnknownKid,
+}
+
+fn secs(duration: Duration) -> i64 {
+    i64::try_from(duration.as_secs()).unwrap_or(i64::MAX)
+}
+
+/// `max-age` of a `Cache-Control` value; `no-store` and `no-cache` count
+/// as zero (the lower bound then applies).
+fn max_age(cache_control: &str) -> Option<Duration> {
+    let mut age = None;
+    for directive in cache_control.split(',').map(str::trim) {
+        let (name, value) = directive
+            .split_once('=')
+            .map_or((directive, None), |(n, v)| (n.trim(), Some(v.trim())));
+        if name.eq_ignore_ascii_case("no-store") || name.eq_ignore_ascii_case("no-cache") {
+            return Some(Duration::ZERO);
+        }
+        if name.eq_ignore_ascii_case("max-age") {
+            age = value
+                .and_then(|v| v.trim_matches('"').parse::<u64>().ok())
+                .map(Duration::from_secs);
+        }
+    }
+    age
+}
+
+/// Configures a [`RemoteJwks`].
+#[must_use]
+pub struct RemoteJwksBuilder {
+    url: String,
+    issuer: Option<String>,
+    timeout: Duration,
+    max_size: u64,
+    min_ttl: Duration,
+    max_ttl: Duration,
+    default_ttl: Duration,
+    cooldown: Duration,
+    clock: Arc<dyn Clock>,
+    allow_plain_http: bool,
+}
+
+impl RemoteJwksBuilder {
+    /// Binds every key of the set to this issuer (RFC 8725 §3.8): tokens
+    /// they verify must carry exactly this `iss`.
+    pub fn issuer(mut self, issuer: impl Into<String>) -> Self {
+        self.issuer = Some(issuer.into());
+        self
+    }
+
+    /// The most a whole fetch may take (default 5 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The largest response accepted, in bytes (default 256 KiB).
+    pub fn max_response_size(mut self, bytes: u64) -> Self {
+        self.max_size = bytes;
+        self
+    }
+
+    /// The bounds `Cache-Control: max-age` is held within (default 1 min
+    /// to 24 h), and the lifetime used when the response gives none
+    /// (default 10 min, also held within the bounds).
+    pub fn cache_bounds(mut self, min: Duration, max: Duration, default: Duration) -> Self {
+        self.min_ttl = min;
+        self.max_ttl = max;
+        self.default_ttl = default;
+        self
+    }
+
+    /// The least time between two fetches that are not forced by
+    /// [`RemoteJwks::refresh`] (default 30 s): unknown `kid`s and failed
+    /// refreshes cannot make the verifier fetch more often than this.
+    pub fn refresh_cooldown(mut self, cooldown: Duration) -> Self {
+        self.cooldown = cooldown;
+        self
+    }
+
+    /// The clock the cache is judged by; [`SystemClock`] by default.
+    pub fn clock(mut self, clock: impl Clock) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+
+    /// Allows `http://` URLs. Anyone on the network path can then replace
+    /// the keys and so mint any token: only for tests against a server on
+    /// loopback.
+    pub fn dangerous_allow_plain_http(mut self) -> Self {
+        self.allow_plain_http = true;
+        self
+    }
+
+    /// Builds the remote set; nothing is fetched until it is needed (or
+    /// [`RemoteJwks::refresh`] is called).
+    ///
+    /// # Errors
+    /// [`Error::Configuration`] for a URL that is not `https://` (unless
+    /// plain HTTP was allowed) or inconsistent cache bounds.
+    pub fn build(self) -> Result<RemoteJwks, Error> {
+        let https = self
+            .url
+            .get(..8)
+            .is_some_and(|scheme| scheme.eq_ignore_ascii_case("https://"));
+        let http = self
+            .url
+            .get(..7)
+            .is_some_and(|scheme| scheme.eq_ignore_ascii_case("http://"));
+        let allowed = https || (http && self.allow_plain_http);
+        if !allowed {
+            return Err(Error::Configuration {
+                reason: format!(
+                    "a JWK Set must be fetched over https://, not from \"{}\"",
+                    crate::error::echo(&self.url)
+                ),
+            });
+        }
+        if self.min_ttl > self.max_ttl {
+            return Err(Error::Configuration {
+                reason: "the cache's minimum lifetime exceeds its maximum".into(),
+            });
+        }
+        let crypto = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+        let tls = ureq::tls::TlsConfig::builder()
+            .provider(ureq::tls::TlsProvider::Rustls)
+            .unversioned_rustls_crypto_provider(crypto)
+            .build();
+        let agent = ureq::Agent::config_builder()
+            .tls_config(tls)
+            .https_only(!self.allow_plain_http)
+            .timeout_global(Some(self.timeout))
+            .max_redirects(3)
+            .build()
+            .new_agent();
+        Ok(RemoteJwks {
+            inner: Arc::new(Inner {
+                url: self.url,
+                agent,
+                issuer: self.issuer,
+                max_size: self.max_size,
+                min_ttl: self.min_ttl,
+                max_ttl: self.max_ttl,
+                default_ttl: self.default_ttl,
+                cooldown: self.cooldown,
+                clock: self.clock,
+                state: RwLock::new(State::default()),
+                refreshing: Mutex::new(()),
+            }),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_max_age_and_treats_no_store_as_zero() {
+        assert_eq!(
+            max_age("public, max-age=300"),
+            Some(Duration::from_secs(300))
+        );
+        assert_eq!(
+            max_age("MAX-AGE = 5 , must-revalidate"),
+            Some(Duration::from_secs(5))
+        );
+        assert_eq!(max_age("no-store, max-age=300"), Some(Duration::ZERO));
+        assert_eq!(max_age("private"), None);
+        assert_eq!(max_age("max-age=soon"), None);
+    }
+
+    #[test]
+    fn refuses_plain_http_unless_dangerously_allowed() {
+        let err = RemoteJwks::builder("http://auth.example.com/jwks.json")
+            .build()
+            .unwrap_err();
+        assert_eq!(
+            err,
+            Error::Configuration {
+                reason: "a JWK Set must be fetched over https://, not from \"http://auth.example.com/jwks.json\"".into()
+            }
+        );
+        assert!(
+            RemoteJwks::builder("http://127.0.0.1:1/jwks.json")
+                .dangerous_allow_plain_http()
+                .build()
+                .is_ok()
+        );
+        assert!(
+            RemoteJwks::builder("https://auth.example.com/jwks.json")
+                .build()
+                .is_ok()
+        );
+        assert!(
+            RemoteJwks::builder("file:///etc/passwd")
+                .dangerous_allow_plain_http()
+                .build()
+                .is_err()
+        );
+    }
+}
