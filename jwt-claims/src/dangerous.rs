@@ -5,7 +5,9 @@
 //! plan to stop. No Cargo feature enables any of this: it is always a
 //! visible call in your code.
 
-use crate::{Algorithm, Error, HmacKey};
+use zeroize::Zeroizing;
+
+use crate::{Algorithm, Error, HmacKey, PrivateKey};
 
 /// Builds an HMAC key from a secret shorter than the hash output.
 ///
@@ -34,4 +36,57 @@ pub fn hmac_key_with_short_secret(algorithm: Algorithm, secret: &[u8]) -> Result
         });
     }
     Ok(HmacKey::new_unchecked_length(algorithm, secret))
+}
+
+/// Exports a private key as a JWK, private members included, e.g. for a
+/// secrets store or another signer.
+///
+/// Anyone holding the output can sign tokens as you. It never goes into a
+/// published JWK Set: [`JwkSet`](crate::JwkSet) holds public keys only, and
+/// this call is the one way out for private material. The string is wiped
+/// from memory when dropped.
+///
+/// ```
+/// use jwt_claims::{Algorithm, PrivateKey, dangerous};
+///
+/// let key = PrivateKey::generate(Algorithm::ES256)?.with_kid("k1");
+/// let jwk = dangerous::export_private_jwk(&key)?;
+/// let again = PrivateKey::from_jwk(Algorithm::ES256, &jwk)?;
+/// assert_eq!(again.public_key().thumbprint(), key.public_key().thumbprint());
+/// # Ok::<(), jwt_claims::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::InvalidKey`] for a multi-prime RSA key, which JWK export does
+/// not support.
+pub fn export_private_jwk(key: &PrivateKey) -> Result<Zeroizing<String>, Error> {
+    key.to_private_jwk()
+}
+
+/// Exports a private key as PKCS#8 PEM (`PRIVATE KEY`). As
+/// [`export_private_jwk`]: whoever holds it signs as you.
+///
+/// # Errors
+/// [`Error::Configuration`] if the crypto backend cannot export the key.
+pub fn export_private_pem(key: &PrivateKey) -> Result<Zeroizing<String>, Error> {
+    let der = key.to_pkcs8()?;
+    Ok(Zeroizing::new(pem::encode(&pem::Pem::new(
+        "PRIVATE KEY",
+        der.to_vec(),
+    ))))
+}
+
+/// Exports an HMAC secret as an `oct` JWK (RFC 7518 §6.4). Whoever holds
+/// it can both verify and mint tokens. The string is wiped when dropped.
+///
+/// ```
+/// use jwt_claims::{Algorithm, HmacKey, dangerous};
+///
+/// let key = HmacKey::generate(Algorithm::HS256)?;
+/// let jwk = dangerous::export_hmac_jwk(&key);
+/// assert!(jwk.starts_with(r#"{"kty":"oct","k":""#));
+/// # Ok::<(), jwt_claims::Error>(())
+/// ```
+pub fn export_hmac_jwk(key: &HmacKey) -> Zeroizing<String> {
+    key.to_jwk()
 }

@@ -158,7 +158,6 @@ pub(crate) fn spki(der: &[u8]) -> Option<KeyInfo<'_>> {
 }
 
 /// PrivateKeyInfo / OneAsymmetricKey → `(algorithm OID, curve OID, private key)`.
-#[cfg_attr(feature = "aws_lc_rs", allow(dead_code))]
 pub(crate) fn pkcs8(der: &[u8]) -> Option<KeyInfo<'_>> {
     let body = whole(der, SEQUENCE)?;
     let (version, rest) = next(body, INTEGER)?;
@@ -170,6 +169,34 @@ pub(crate) fn pkcs8(der: &[u8]) -> Option<KeyInfo<'_>> {
     // Attributes and the v2 public key may follow; they are not needed.
     let (key, _) = next(rest, OCTET_STRING)?;
     Some((oid, params, key))
+}
+
+/// Every INTEGER of a `SEQUENCE { INTEGER, ... }` (an RSAPrivateKey),
+/// without leading zero octets.
+pub(crate) fn integers(der: &[u8]) -> Option<Vec<&[u8]>> {
+    let mut rest = whole(der, SEQUENCE)?;
+    let mut integers = Vec::new();
+    while !rest.is_empty() {
+        let (integer, next_rest) = next(rest, INTEGER)?;
+        integers.push(strip_leading_zeros(integer));
+        rest = next_rest;
+    }
+    Some(integers)
+}
+
+/// The private scalar of a SEC 1 ECPrivateKey (RFC 5915).
+pub(crate) fn ec_private_scalar(sec1: &[u8]) -> Option<&[u8]> {
+    let body = whole(sec1, SEQUENCE)?;
+    let (version, rest) = next(body, INTEGER)?;
+    if version != [1] {
+        return None;
+    }
+    next(rest, OCTET_STRING).map(|(scalar, _)| scalar)
+}
+
+/// The seed of an Ed25519 CurvePrivateKey (RFC 8410 §7).
+pub(crate) fn ed25519_seed(curve_private_key: &[u8]) -> Option<&[u8]> {
+    whole(curve_private_key, OCTET_STRING).filter(|seed| seed.len() == 32)
 }
 
 /// The modulus and public exponent of a PKCS#1 RSAPublicKey, without
@@ -190,6 +217,19 @@ pub(crate) fn bit_length(integer: &[u8]) -> usize {
         [] => 0,
         [first, rest @ ..] => rest.len() * 8 + (8 - first.leading_zeros() as usize),
     }
+}
+
+/// PKCS#8 around an RSA key in PKCS#1 form.
+#[cfg_attr(feature = "aws_lc_rs", allow(dead_code))]
+pub(crate) fn pkcs8_from_rsa_pkcs1(pkcs1: &[u8]) -> Vec<u8> {
+    let algorithm = [tlv(OID, RSA_ENCRYPTION), vec![0x05, 0x00]].concat();
+    let body = [
+        tlv(INTEGER, &[0]),
+        tlv(SEQUENCE, &algorithm),
+        tlv(OCTET_STRING, pkcs1),
+    ]
+    .concat();
+    tlv(SEQUENCE, &body)
 }
 
 /// PKCS#8 around an EC key in SEC 1 form.

@@ -169,6 +169,30 @@ impl Private {
         }
     }
 
+    /// The key as PKCS#8 (v1), for the loudly named export in `dangerous`.
+    pub(crate) fn to_pkcs8(&self) -> Result<zeroize::Zeroizing<Vec<u8>>, Error> {
+        use aws_lc_rs::encoding::AsDer;
+        let failed = |_| Error::Configuration {
+            reason: "the backend could not export the key".into(),
+        };
+        let der = match self {
+            Private::Rsa(pair, _) => {
+                AsDer::<aws_lc_rs::encoding::Pkcs8V1Der<'static>>::as_der(pair)
+                    .map(|der| der.as_ref().to_vec())
+                    .map_err(failed)?
+            }
+            Private::Ec(pair) => pair
+                .to_pkcs8v1()
+                .map(|doc| doc.as_ref().to_vec())
+                .map_err(failed)?,
+            Private::Ed(pair) => pair
+                .to_pkcs8v1()
+                .map(|doc| doc.as_ref().to_vec())
+                .map_err(failed)?,
+        };
+        Ok(zeroize::Zeroizing::new(der))
+    }
+
     /// The RSA modulus size in bits; `None` for other families.
     pub(crate) fn rsa_bits(&self) -> Option<usize> {
         match self {

@@ -31,6 +31,8 @@ pub struct HmacKey {
     algorithm: Algorithm,
     pub(super) meta: KeyMeta,
     key: Hmac,
+    /// Kept only for the loudly named export in `dangerous`; wiped on drop.
+    secret: Zeroizing<Vec<u8>>,
 }
 
 impl HmacKey {
@@ -105,6 +107,7 @@ impl HmacKey {
         HmacKey {
             algorithm,
             meta: KeyMeta::default(),
+            secret: Zeroizing::new(secret.to_vec()),
             key: Hmac::new(algorithm, secret),
         }
     }
@@ -140,6 +143,10 @@ impl HmacKey {
     /// The one algorithm this key signs and verifies with.
     pub fn algorithm(&self) -> Algorithm {
         self.algorithm
+    }
+
+    pub(crate) fn to_jwk(&self) -> Zeroizing<String> {
+        super::jwk::to_hmac_jwk(self.algorithm, &self.secret, self.kid())
     }
 
     /// Constant-time comparison of the MAC.

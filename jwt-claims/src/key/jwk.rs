@@ -365,6 +365,90 @@ pub(super) fn to_public_jwk(algorithm: Algorithm, raw: &[u8], kid: Option<&str>)
     out
 }
 
+/// A private JWK: the public members, then the private ones (RFC 7518
+/// §6.2.2, §6.3.2, RFC 8037 §2), `alg`, `use` and `kid`. Wiped on drop.
+pub(super) fn to_private_jwk(
+    algorithm: Algorithm,
+    pkcs8: &[u8],
+    public_raw: &[u8],
+    kid: Option<&str>,
+) -> Result<Zeroizing<String>, Error> {
+    let unreadable = || {
+        invalid(
+            algorithm,
+            "the backend exported a key jwt-claims cannot read",
+        )
+    };
+    let (_, _, inner) = der::pkcs8(pkcs8).ok_or_else(unreadable)?;
+    let b64 = |bytes: &[u8]| {
+        let mut out = String::new();
+        base64url::encode_into(bytes, &mut out);
+        Zeroizing::new(out)
+    };
+    let private: Vec<(&str, Zeroizing<String>)> = match algorithm.family() {
+        KeyFamily::Rsa => {
+            let integers = der::integers(inner).ok_or_else(unreadable)?;
+            let [_version, _n, _e, d, p, q, dp, dq, qi] = integers[..] else {
+                return Err(invalid(
+                    algorithm,
+                    "multi-prime RSA keys cannot be exported as JWK",
+                ));
+            };
+            vec![
+                ("d", b64(d)),
+                ("p", b64(p)),
+                ("q", b64(q)),
+                ("dp", b64(dp)),
+                ("dq", b64(dq)),
+                ("qi", b64(qi)),
+            ]
+        }
+        KeyFamily::Ec => {
+            let len: usize = if algorithm == Algorithm::ES384 {
+                48
+            } else {
+                32
+            };
+            let scalar = der::ec_private_scalar(inner).ok_or_else(unreadable)?;
+            // RFC 7518 §6.2.2.1: `d` has the full coordinate length.
+            let scalar = der::strip_leading_zeros(scalar);
+            let mut padded = Zeroizing::new(vec![0u8; len.saturating_sub(scalar.len())]);
+            padded.extend_from_slice(scalar);
+            vec![("d", b64(&padded))]
+        }
+        KeyFamily::Okp => vec![("d", b64(der::ed25519_seed(inner).ok_or_else(unreadable)?))],
+        KeyFamily::Hmac => return Err(super::public::hmac_algorithm(algorithm)),
+    };
+    let public = to_public_jwk(algorithm, public_raw, kid);
+    // Insert the private members before "alg": every public JWK has it.
+    let at = public.find(",\"alg\"").ok_or_else(unreadable)?;
+    let mut out = Zeroizing::new(String::with_capacity(public.len() + 1024));
+    out.push_str(&public[..at]);
+    for (name, value) in &private {
+        out.push_str(&format!(",\"{name}\":\"{}\"", value.as_str()));
+    }
+    out.push_str(&public[at..]);
+    Ok(out)
+}
+
+/// An `oct` JWK (RFC 7518 §6.4) of an HMAC secret. Wiped on drop.
+pub(super) fn to_hmac_jwk(
+    algorithm: Algorithm,
+    secret: &[u8],
+    kid: Option<&str>,
+) -> Zeroizing<String> {
+    let mut k = Zeroizing::new(String::new());
+    base64url::encode_into(secret, &mut k);
+    let kid = kid
+        .map(|kid| format!(",\"kid\":{}", serde_json::Value::from(kid)))
+        .unwrap_or_default();
+    Zeroizing::new(format!(
+        "{{\"kty\":\"oct\",\"k\":\"{}\",\"alg\":\"{}\",\"use\":\"sig\"{kid}}}",
+        k.as_str(),
+        algorithm.name()
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -178,6 +178,17 @@ impl PrivateKey {
         }
     }
 
+    /// The key as PKCS#8 DER; only `dangerous` exports it.
+    pub(crate) fn to_pkcs8(&self) -> Result<zeroize::Zeroizing<Vec<u8>>, Error> {
+        self.key.to_pkcs8()
+    }
+
+    /// The key as a private JWK; only `dangerous` exports it.
+    pub(crate) fn to_private_jwk(&self) -> Result<zeroize::Zeroizing<String>, Error> {
+        let pkcs8 = self.to_pkcs8()?;
+        super::jwk::to_private_jwk(self.algorithm, &pkcs8, &self.key.public_bytes(), self.kid())
+    }
+
     pub(crate) fn sign_into(&self, message: &[u8], out: &mut Vec<u8>) -> Result<(), Error> {
         self.key.sign_into(self.algorithm, message, out)
     }

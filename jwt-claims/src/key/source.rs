@@ -335,4 +335,59 @@ mod tests {
         hmac.sign_into(b"m", &mut tag);
         assert!(hmac.verify(b"m", &tag));
     }
+
+    #[test]
+    fn exported_private_jwks_and_pem_import_to_the_same_key_for_every_algorithm() {
+        let algorithms: &[Algorithm] = if crate::CRYPTO_BACKEND == "aws-lc-rs" {
+            &[
+                Algorithm::RS256,
+                Algorithm::PS512,
+                Algorithm::ES256,
+                Algorithm::ES384,
+                Algorithm::EdDSA,
+            ]
+        } else {
+            // The RustCrypto provider cannot generate RSA keys.
+            &[Algorithm::ES256, Algorithm::ES384, Algorithm::EdDSA]
+        };
+        for &algorithm in algorithms {
+            let key = PrivateKey::generate(algorithm).unwrap().with_kid("k");
+            let thumbprint = key.public_key().thumbprint();
+            let jwk = crate::dangerous::export_private_jwk(&key).unwrap();
+            assert!(
+                jwk.contains(r#""d":""#) && jwk.ends_with(r#""use":"sig","kid":"k"}"#),
+                "{algorithm}"
+            );
+            let from_jwk = PrivateKey::from_jwk(algorithm, &jwk).unwrap();
+            assert_eq!(
+                from_jwk.public_key().thumbprint(),
+                thumbprint,
+                "{algorithm}"
+            );
+            let pem = crate::dangerous::export_private_pem(&key).unwrap();
+            let from_pem = PrivateKey::from_pem(algorithm, pem.as_bytes()).unwrap();
+            assert_eq!(
+                from_pem.public_key().thumbprint(),
+                thumbprint,
+                "{algorithm}"
+            );
+            // The exported key signs what the original verifies.
+            let mut signature = Vec::new();
+            from_jwk.sign_into(b"m", &mut signature).unwrap();
+            assert!(key.public_key().verify(b"m", &signature), "{algorithm}");
+            // And the public JWK of the same key has no private member.
+            assert!(!key.public_key().to_jwk().contains(r#""d""#));
+        }
+    }
+
+    #[test]
+    fn exported_hmac_jwk_imports_to_the_same_secret() {
+        let key = HmacKey::generate(Algorithm::HS384).unwrap().with_kid("h");
+        let jwk = crate::dangerous::export_hmac_jwk(&key);
+        let again = HmacKey::from_jwk(Algorithm::HS384, &jwk).unwrap();
+        assert_eq!(again.kid(), Some("h"));
+        let mut tag = Vec::new();
+        key.sign_into(b"m", &mut tag);
+        assert!(again.verify(b"m", &tag));
+    }
 }

@@ -255,6 +255,16 @@ impl Private {
         self.public.clone()
     }
 
+    /// The key as PKCS#8, for the loudly named export in `dangerous`. RSA
+    /// keys are held as PKCS#1 and wrapped here.
+    pub(crate) fn to_pkcs8(&self) -> Result<zeroize::Zeroizing<Vec<u8>>, Error> {
+        let der = self.key.as_bytes();
+        Ok(zeroize::Zeroizing::new(match self.rsa_bits {
+            Some(_) => crate::der::pkcs8_from_rsa_pkcs1(der),
+            None => der.to_vec(),
+        }))
+    }
+
     /// The RSA modulus size in bits; `None` for other families.
     pub(crate) fn rsa_bits(&self) -> Option<usize> {
         self.rsa_bits
