@@ -1,22 +1,27 @@
 //! Several services sharing one claims crate (`shared_claims`).
 //!
-//! The auth service mints access, refresh and delegation tokens. The
-//! billing service accepts its own access token and rejects everything
-//! meant for another purpose, each time with an error that says why.
+//! The auth service mints access, refresh and delegation tokens, and is
+//! half-way through rotating its signing key: it signs with the new key
+//! and publishes both in its JWK Set. The billing service verifies with
+//! that published set, accepts its own access token and rejects everything
+//! meant for another purpose, each time with an error that says why. Once
+//! billing retires the old key, tokens signed with it are refused too.
 //!
 //! Run it with `cargo run -p jwt-claims-examples --bin services`.
 
 use std::process::ExitCode;
 
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use jwt_claims::{
-    Algorithm, Decoded, Error, FixedClock, Nested, PrivateKey, Signer, Token, Verifier,
+    Algorithm, Decoded, Error, FixedClock, JwkSet, Nested, PrivateKey, PublicKey, Signer, Token,
+    Verifier,
 };
 use shared_claims::{BillingAccess, DelegationGrant, RefreshToken, ReportsAccess, Role};
 
-/// The auth service's ES256 key: RFC 7515 Appendix A.3's published example
-/// key, so the demo needs no key files. Never use a published key for real.
-const AUTH_KEY: &str = r#"{"kty":"EC","crv":"P-256",
+/// The auth service's previous ES256 key: RFC 7515 Appendix A.3's published
+/// example key, so the demo needs no key files. Never use a published key
+/// for real.
+const PREVIOUS_AUTH_KEY: &str = r#"{"kty":"EC","crv":"P-256",
     "x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
     "y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0",
     "d":"jpsQnnGQmL-YBIffH1136cspYG6-0iY7X1fCE9-E9LI"}"#;
@@ -29,23 +34,43 @@ const GRANT_KEY: &str = r#"{"kty":"OKP","crv":"Ed25519",
 
 const ISSUER: &str = "https://auth.example.com";
 
-/// The auth service: one signing key for access and refresh tokens, a
-/// separate one for delegation grants.
+/// The auth service: one signing key for access and refresh tokens (being
+/// rotated), a separate one for delegation grants.
 struct AuthService {
     signer: Signer,
+    /// The signer as it was before the rotation, to show an old token.
+    previous: Signer,
+    /// The public keys it publishes at `/.well-known/jwks.json`.
+    published: JwkSet,
 }
 
 impl AuthService {
-    fn new(clock: FixedClock) -> Result<AuthService, Error> {
-        let signer = Signer::builder()
-            .issuer(ISSUER)
-            .shared_key(PrivateKey::from_jwk(Algorithm::ES256, AUTH_KEY)?.with_kid("auth-2026-11"))
-            .key::<DelegationGrant>(
-                PrivateKey::from_jwk(Algorithm::EdDSA, GRANT_KEY)?.with_kid("grants-1"),
-            )
-            .clock(clock)
-            .build()?;
-        Ok(AuthService { signer })
+    fn new(clock: FixedClock, current: &PrivateKey) -> Result<AuthService, Error> {
+        let previous_key =
+            PrivateKey::from_jwk(Algorithm::ES256, PREVIOUS_AUTH_KEY)?.with_kid("auth-2026-10");
+        let grants = PrivateKey::from_jwk(Algorithm::EdDSA, GRANT_KEY)?.with_kid("grants-1");
+        let signer_with = |key: &PrivateKey| {
+            Signer::builder()
+                .issuer(ISSUER)
+                .shared_key(key.clone())
+                .key::<DelegationGrant>(grants.clone())
+                .clock(clock)
+                .build()
+        };
+        Ok(AuthService {
+            signer: signer_with(current)?,
+            previous: signer_with(&previous_key)?,
+            published: JwkSet::new([
+                current.public_key(),
+                previous_key.public_key(),
+                grants.public_key(),
+            ]),
+        })
+    }
+
+    /// The JWK Set document other services fetch.
+    fn jwks_json(&self) -> String {
+        self.published.to_json()
     }
 
     fn grant(&self, granted_by: &str) -> Result<Token<DelegationGrant>, Error> {
@@ -68,6 +93,15 @@ impl AuthService {
         self.signer.issue(&claims).subject(user).encode()
     }
 
+    fn billing_access_with_previous_key(&self, user: &str) -> Result<Token<BillingAccess>, Error> {
+        let claims = BillingAccess {
+            role: Role::Viewer,
+            org_id: 42,
+            grant: None,
+        };
+        self.previous.issue(&claims).subject(user).encode()
+    }
+
     fn reports_access(&self, user: &str) -> Result<Token<ReportsAccess>, Error> {
         self.signer
             .issue(&ReportsAccess { org_id: 42 })
@@ -85,24 +119,35 @@ impl AuthService {
     }
 }
 
-/// The billing service: it knows the auth service's public keys and
-/// accepts only `BillingAccess`.
+/// The billing service: it trusts the keys auth publishes and accepts only
+/// `BillingAccess`.
 struct BillingService {
     verifier: Verifier,
 }
 
 impl BillingService {
-    fn new(clock: FixedClock) -> Result<BillingService, Error> {
-        let auth = PrivateKey::from_jwk(Algorithm::ES256, AUTH_KEY)?
-            .with_kid("auth-2026-11")
-            .public_key();
-        let grants = PrivateKey::from_jwk(Algorithm::EdDSA, GRANT_KEY)?
-            .with_kid("grants-1")
-            .public_key();
+    /// Billing configured from auth's published JWK Set: the ES256 keys for
+    /// access tokens, the EdDSA key for grants, all bound to auth's issuer.
+    /// A key id in `retired` stops verifying from `now` on.
+    fn new(
+        now: DateTime<Utc>,
+        jwks_json: &str,
+        retired: Option<&str>,
+    ) -> Result<BillingService, Error> {
+        let (access, grants): (Vec<PublicKey>, Vec<PublicKey>) = JwkSet::from_json(jwks_json)?
+            .into_iter()
+            .map(|key| key.with_issuer(ISSUER))
+            .map(|key| match retired {
+                Some(kid) if key.kid() == Some(kid) => {
+                    key.retired_after(now - Duration::seconds(1))
+                }
+                _ => key,
+            })
+            .partition(|key| key.algorithm() == Algorithm::ES256);
         let verifier = Verifier::builder()
-            .key::<BillingAccess>(auth)
-            .key::<DelegationGrant>(grants)
-            .clock(clock)
+            .key_set::<BillingAccess>(access)
+            .key_set::<DelegationGrant>(grants)
+            .clock(FixedClock::new(now))
             .build()?;
         Ok(BillingService { verifier })
     }
@@ -122,10 +167,11 @@ fn report(what: &str, outcome: Result<Decoded<BillingAccess>, Error>) -> bool {
                 .and_then(Nested::claims)
                 .map(|g| g.granted_by.as_str());
             println!(
-                "  accepted  {what}\n            sub={} role={:?} org={} on behalf of {}",
+                "  accepted  {what}\n            sub={} role={:?} org={} key={} on behalf of {}",
                 access.registered().subject().unwrap_or("-"),
                 access.role,
                 access.org_id,
+                access.kid().unwrap_or("-"),
                 on_behalf.unwrap_or("nobody"),
             );
             true
@@ -145,13 +191,19 @@ fn report(what: &str, outcome: Result<Decoded<BillingAccess>, Error>) -> bool {
 
 fn run() -> Result<bool, Error> {
     let now = Utc::now();
-    let auth = AuthService::new(FixedClock::new(now))?;
-    let billing = BillingService::new(FixedClock::new(now))?;
+    let current = PrivateKey::generate(Algorithm::ES256)?.with_kid("auth-2026-11");
+    let auth = AuthService::new(FixedClock::new(now), &current)?;
     // A grant minted ten minutes ago: its 5-minute lifetime is over.
-    let auth_earlier = AuthService::new(FixedClock::new(now - Duration::minutes(10)))?;
+    let auth_earlier = AuthService::new(FixedClock::new(now - Duration::minutes(10)), &current)?;
+    let billing = BillingService::new(now, &auth.jwks_json(), None)?;
 
-    println!("billing service, handling five requests:\n");
-    let outcomes = [
+    println!(
+        "auth publishes {} public keys: access keys auth-2026-11 (current) and auth-2026-10 \
+         (previous), and the grant key\n",
+        auth.published.keys().len()
+    );
+    println!("billing, trusting every published key:\n");
+    let during = [
         report(
             "its own access token",
             billing.handle(auth.billing_access("alice", None)?.as_str()),
@@ -178,9 +230,27 @@ fn run() -> Result<bool, Error> {
                     .as_str(),
             ),
         ),
+        report(
+            "an access token signed with the previous key, mid-rotation",
+            billing.handle(auth.billing_access_with_previous_key("carol")?.as_str()),
+        ),
     ];
-    let expected = [true, true, false, false, false];
-    Ok(outcomes == expected)
+
+    println!("\nbilling, after retiring auth-2026-10 (its last tokens have expired):\n");
+    let retired = BillingService::new(now, &auth.jwks_json(), Some("auth-2026-10"))?;
+    let after = [
+        report(
+            "an access token signed with the retired key",
+            retired.handle(auth.billing_access_with_previous_key("carol")?.as_str()),
+        ),
+        report(
+            "its own access token, signed with the current key",
+            retired.handle(auth.billing_access("alice", None)?.as_str()),
+        ),
+    ];
+
+    let expected = [true, true, false, false, false, true, false, true];
+    Ok(during.iter().chain(&after).copied().eq(expected))
 }
 
 fn main() -> ExitCode {
