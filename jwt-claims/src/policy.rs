@@ -218,6 +218,32 @@ impl Policy {
         same_media_type(&self.typ, found)
     }
 
+    /// Checks the policy can describe a purpose at all: a non-empty `typ`
+    /// and at least one non-empty audience (unless it wraps a token).
+    /// Runtime policies may name the generic `typ: "JWT"`, which most
+    /// third-party issuers write; `#[derive(Claims)]` refuses it for the
+    /// purposes you define.
+    ///
+    /// # Errors
+    /// [`Error::Configuration`] naming the policy and what is missing.
+    pub fn check(&self) -> Result<(), crate::Error> {
+        let problem = if self.typ.is_empty() {
+            Some("its typ is empty")
+        } else if !self.wraps
+            && (self.audiences.is_empty() || self.audiences.iter().any(|aud| aud.is_empty()))
+        {
+            Some("it needs at least one audience, and no empty one")
+        } else {
+            None
+        };
+        match problem {
+            Some(problem) => Err(crate::Error::Configuration {
+                reason: format!("policy \"{}\": {problem}", self.name),
+            }),
+            None => Ok(()),
+        }
+    }
+
     /// Whether `alg` is allowed by this policy's allow-list.
     pub(crate) fn allows(&self, alg: Algorithm) -> bool {
         self.algorithms.is_empty() || self.algorithms.contains(&alg)
@@ -358,6 +384,29 @@ mod tests {
         assert!(policy.accepts_type("at+jwt"));
         assert!(policy.accepts_type("AT+JWT"));
         assert!(!policy.accepts_type("jwt"));
+    }
+
+    #[test]
+    fn check_refuses_policies_that_describe_no_purpose() {
+        let refused = |policy: Policy, problem: &str| {
+            assert_eq!(
+                policy.check(),
+                Err(crate::Error::Configuration {
+                    reason: format!("policy \"t\": {problem}")
+                })
+            );
+        };
+        refused(Policy::new("t", "", ["a"]), "its typ is empty");
+        refused(
+            Policy::new("t", "access", Vec::<String>::new()),
+            "it needs at least one audience, and no empty one",
+        );
+        refused(
+            Policy::new("t", "access", ["a", ""]),
+            "it needs at least one audience, and no empty one",
+        );
+        assert_eq!(Policy::new("t", "access", ["a"]).check(), Ok(()));
+        assert_eq!(Policy::new("t", "JWT", ["a"]).check(), Ok(()));
     }
 
     #[test]

@@ -150,7 +150,7 @@ impl<T: Claims> Issue<'_, T> {
     /// [`Error::AlgorithmNotAllowed`] when the key's algorithm is outside
     /// `T`'s allow-list, [`Error::MissingExpiry`], [`Error::MissingClaim`]
     /// for a required claim not given, [`Error::InvalidClaim`] for an
-    /// expiry past year 9999, [`Error::Configuration`] when the signer's
+    /// `exp` or `nbf` before 1970 or past year 9999, [`Error::Configuration`] when the signer's
     /// issuer contradicts the type's, [`Error::InvalidClaimsShape`] when the
     /// claims do not serialize to an object free of registered claims.
     pub fn encode(self) -> Result<Token<T>, Error> {
@@ -189,17 +189,23 @@ impl<T: Claims> Issue<'_, T> {
             Some(Expiry::In(lifetime)) => add_secs(now.timestamp(), lifetime),
             None => add_secs(now.timestamp(), policy.ttl().ok_or(Error::MissingExpiry)?),
         };
-        if !(0..=MAX_NUMERIC_DATE).contains(&exp) {
-            return Err(Error::InvalidClaim {
-                claim: RegisteredClaim::ExpirationTime,
-                reason: "out of range",
-            });
-        }
         let nbf = match self.not_before {
             Some(at) => Some(at.timestamp()),
             None if policy.requires(RegisteredClaim::NotBefore) => Some(now.timestamp()),
             None => None,
         };
+        // A date the verifier would refuse must not be written either.
+        for (claim, secs) in [
+            (RegisteredClaim::ExpirationTime, Some(exp)),
+            (RegisteredClaim::NotBefore, nbf),
+        ] {
+            if secs.is_some_and(|secs| !(0..=MAX_NUMERIC_DATE).contains(&secs)) {
+                return Err(Error::InvalidClaim {
+                    claim,
+                    reason: "out of range",
+                });
+            }
+        }
         let jti = match self.jwt_id {
             Some(id) => Some(id),
             None if policy.requires(RegisteredClaim::JwtId) => Some(random_jwt_id()?),

@@ -101,12 +101,14 @@ impl Verifier {
     /// [`Decoded::registered`].
     ///
     /// # Errors
-    /// As [`Verifier::decode`].
+    /// [`Error::Configuration`] when the policy describes no purpose (see
+    /// [`Policy::check`]); otherwise as [`Verifier::decode`].
     pub fn decode_with_policy<V: DeserializeOwned>(
         &self,
         token: &str,
         policy: &Policy,
     ) -> Result<Decoded<V>, Error> {
+        policy.check()?;
         let mut cx = self.context();
         self.decode_core(token, policy, &mut cx)
     }
