@@ -305,6 +305,22 @@ impl Error {
         }
     }
 
+    /// Says where a key error comes from (`environment variable X`,
+    /// `key [2]`) in front of its reason; other errors pass unchanged.
+    pub(crate) fn about(self, source: impl fmt::Display) -> Error {
+        match self {
+            Error::InvalidKey { algorithm, reason } => Error::InvalidKey {
+                algorithm,
+                reason: format!("{source}: {reason}"),
+            },
+            Error::WeakKey { algorithm, reason } => Error::WeakKey {
+                algorithm,
+                reason: format!("{source}: {reason}"),
+            },
+            other => other,
+        }
+    }
+
     /// The innermost cause: itself, or what failed inside a nested token.
     pub fn root_cause(&self) -> &Error {
         match self {

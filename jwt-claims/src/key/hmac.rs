@@ -112,34 +112,6 @@ impl HmacKey {
         }
     }
 
-    /// Sets the key id written to and matched against the `kid` header.
-    pub fn with_kid(mut self, kid: impl Into<String>) -> HmacKey {
-        self.meta.kid = Some(kid.into());
-        self
-    }
-
-    /// Binds the key to an issuer (RFC 8725 §3.8): a token it verifies must
-    /// carry exactly this `iss`, even where the purpose or the verifier
-    /// would accept another. A verifier trusting issuers A and B then
-    /// refuses a token claiming A but signed with B's key.
-    pub fn with_issuer(mut self, issuer: impl Into<String>) -> HmacKey {
-        self.meta.issuer = Some(issuer.into().into());
-        self
-    }
-
-    /// Retires the key for verifying once `at` has passed by the verifier's
-    /// clock. To rotate: sign with a new key, keep verifying with both, and
-    /// retire the old one when the last token it signed has expired.
-    pub fn retired_after(mut self, at: chrono::DateTime<chrono::Utc>) -> HmacKey {
-        self.meta.retire(at);
-        self
-    }
-
-    /// The key id, if one was set.
-    pub fn kid(&self) -> Option<&str> {
-        self.meta.kid.as_deref()
-    }
-
     /// The one algorithm this key signs and verifies with.
     pub fn algorithm(&self) -> Algorithm {
         self.algorithm

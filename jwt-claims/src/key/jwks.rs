@@ -84,17 +84,7 @@ impl JwkSet {
         })?;
         let mut keys: Vec<PublicKey> = Vec::with_capacity(raw.keys.len());
         for (index, jwk) in raw.keys.iter().enumerate() {
-            let at = |err: Error| match err {
-                Error::InvalidKey { algorithm, reason } => Error::InvalidKey {
-                    algorithm,
-                    reason: format!("key [{index}]: {reason}"),
-                },
-                Error::WeakKey { algorithm, reason } => Error::WeakKey {
-                    algorithm,
-                    reason: format!("key [{index}]: {reason}"),
-                },
-                other => other,
-            };
+            let at = |err: Error| err.about(format_args!("key [{index}]"));
             let usage: Usage = serde_json::from_value(jwk.clone()).map_err(|err| {
                 set_error(format!(
                     "key [{index}]: {}",

@@ -199,6 +199,46 @@ impl KeyMeta {
     }
 }
 
+/// The builder methods and accessor for [`KeyMeta`], the same on every
+/// verifying key type.
+macro_rules! key_meta_methods {
+    ($key:ident) => {
+        impl $key {
+            /// Sets the key id written to and matched against the `kid` header.
+            pub fn with_kid(mut self, kid: impl Into<String>) -> $key {
+                self.meta.kid = Some(kid.into());
+                self
+            }
+
+            /// Binds the key to an issuer (RFC 8725 §3.8): a token it verifies
+            /// must carry exactly this `iss`, even where the purpose or the
+            /// verifier would accept another. A verifier trusting issuers A and
+            /// B then refuses a token claiming A but signed with B's key.
+            pub fn with_issuer(mut self, issuer: impl Into<String>) -> $key {
+                self.meta.issuer = Some(issuer.into().into());
+                self
+            }
+
+            /// Retires the key for verifying once `at` has passed by the
+            /// verifier's clock. To rotate: sign with a new key, keep verifying
+            /// with both, and retire the old one when the last token it signed
+            /// has expired.
+            pub fn retired_after(mut self, at: DateTime<Utc>) -> $key {
+                self.meta.retire(at);
+                self
+            }
+
+            /// The key id, if one was set.
+            pub fn kid(&self) -> Option<&str> {
+                self.meta.kid.as_deref()
+            }
+        }
+    };
+}
+
+key_meta_methods!(HmacKey);
+key_meta_methods!(PublicKey);
+
 /// The `InvalidKey` error for `algorithm`.
 fn invalid(algorithm: Algorithm, reason: impl Into<String>) -> Error {
     Error::InvalidKey {

@@ -131,6 +131,13 @@ impl PublicKey {
                 _ => return Err(not_valid()),
             }
         }
+        // An Ed25519 public key is 32 bytes (RFC 8032 §5.1.5). The backend
+        // also takes other encodings (aws-lc an SPKI with trailing bytes),
+        // which `raw` would then hold: JWK export and thumbprints would see
+        // the wrong bytes. Found by fuzz/import_key.
+        if algorithm.family() == KeyFamily::Okp && raw.len() != 32 {
+            return Err(not_valid());
+        }
         let key = Public::parse(algorithm, raw).ok_or_else(not_valid)?;
         Ok(PublicKey {
             algorithm,
@@ -179,34 +186,6 @@ impl PublicKey {
     pub fn with_thumbprint_kid(self) -> PublicKey {
         let kid = self.thumbprint();
         self.with_kid(kid)
-    }
-
-    /// Sets the key id written to and matched against the `kid` header.
-    pub fn with_kid(mut self, kid: impl Into<String>) -> PublicKey {
-        self.meta.kid = Some(kid.into());
-        self
-    }
-
-    /// Binds the key to an issuer (RFC 8725 §3.8): a token it verifies must
-    /// carry exactly this `iss`, even where the purpose or the verifier
-    /// would accept another. A verifier trusting issuers A and B then
-    /// refuses a token claiming A but signed with B's key.
-    pub fn with_issuer(mut self, issuer: impl Into<String>) -> PublicKey {
-        self.meta.issuer = Some(issuer.into().into());
-        self
-    }
-
-    /// Retires the key for verifying once `at` has passed by the verifier's
-    /// clock. To rotate: sign with a new key, keep verifying with both, and
-    /// retire the old one when the last token it signed has expired.
-    pub fn retired_after(mut self, at: chrono::DateTime<chrono::Utc>) -> PublicKey {
-        self.meta.retire(at);
-        self
-    }
-
-    /// The key id, if one was set.
-    pub fn kid(&self) -> Option<&str> {
-        self.meta.kid.as_deref()
     }
 
     /// The one algorithm this key verifies.

@@ -28,21 +28,6 @@ impl core::fmt::Display for Source<'_> {
     }
 }
 
-/// Prefixes a key error with its source.
-fn from_source(source: &Source<'_>, err: Error) -> Error {
-    match err {
-        Error::InvalidKey { algorithm, reason } => Error::InvalidKey {
-            algorithm,
-            reason: format!("{source}: {reason}"),
-        },
-        Error::WeakKey { algorithm, reason } => Error::WeakKey {
-            algorithm,
-            reason: format!("{source}: {reason}"),
-        },
-        other => other,
-    }
-}
-
 fn read_env(
     var: &str,
     lookup: impl FnOnce(&str) -> Option<OsString>,
@@ -139,7 +124,7 @@ impl HmacKey {
             }),
             Format::Other => HmacKey::from_base64url(algorithm, text),
         };
-        key.map_err(|err| from_source(source, err))
+        key.map_err(|err| err.about(source))
     }
 }
 
@@ -171,12 +156,13 @@ impl PublicKey {
         algorithm: Algorithm,
         bytes: &[u8],
     ) -> Result<PublicKey, Error> {
-        let key = match format_of(bytes) {
-            Format::Pem => PublicKey::from_pem(algorithm, bytes),
-            Format::Jwk => PublicKey::from_jwk(algorithm, text(source, algorithm, bytes)?),
-            Format::Other => PublicKey::from_der(algorithm, bytes),
-        };
-        key.map_err(|err| from_source(source, err))
+        load(
+            source,
+            algorithm,
+            bytes,
+            [PublicKey::from_pem, PublicKey::from_der],
+            PublicKey::from_jwk,
+        )
     }
 }
 
@@ -216,13 +202,30 @@ impl PrivateKey {
         algorithm: Algorithm,
         bytes: &[u8],
     ) -> Result<PrivateKey, Error> {
-        let key = match format_of(bytes) {
-            Format::Pem => PrivateKey::from_pem(algorithm, bytes),
-            Format::Jwk => PrivateKey::from_jwk(algorithm, text(source, algorithm, bytes)?),
-            Format::Other => PrivateKey::from_der(algorithm, bytes),
-        };
-        key.map_err(|err| from_source(source, err))
+        load(
+            source,
+            algorithm,
+            bytes,
+            [PrivateKey::from_pem, PrivateKey::from_der],
+            PrivateKey::from_jwk,
+        )
     }
+}
+
+/// Reads an asymmetric key by its format, naming `source` in errors.
+fn load<K>(
+    source: &Source<'_>,
+    algorithm: Algorithm,
+    bytes: &[u8],
+    [from_pem, from_der]: [fn(Algorithm, &[u8]) -> Result<K, Error>; 2],
+    from_jwk: fn(Algorithm, &str) -> Result<K, Error>,
+) -> Result<K, Error> {
+    let key = match format_of(bytes) {
+        Format::Pem => from_pem(algorithm, bytes),
+        Format::Jwk => from_jwk(algorithm, text(source, algorithm, bytes)?),
+        Format::Other => from_der(algorithm, bytes),
+    };
+    key.map_err(|err| err.about(source))
 }
 
 impl JwkSet {
@@ -236,7 +239,7 @@ impl JwkSet {
         let bytes = read_file(path)?;
         let source = Source::File(path);
         let text = text(&source, Algorithm::ES256, &bytes)?;
-        JwkSet::from_json(text).map_err(|err| from_source(&source, err))
+        JwkSet::from_json(text).map_err(|err| err.about(&source))
     }
 }
 
