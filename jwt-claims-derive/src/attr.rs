@@ -173,12 +173,19 @@ impl ContainerAttrs {
             // A flag: its presence is the value.
             if meta.input.peek(Token![=]) || meta.input.peek(token::Paren) {
                 skip_value(meta.input)?;
-                errors.at(&ident, "`wraps` takes no value: write `#[jwt(typ = \"...\", wraps)]`");
+                errors.at(
+                    &ident,
+                    "`wraps` takes no value: write `#[jwt(typ = \"...\", wraps)]`",
+                );
             }
             if self.get(key).is_some() {
                 errors.at(&ident, "duplicate jwt attribute `wraps`");
             } else {
-                self.entries.push(Entry { key, ident, value: None });
+                self.entries.push(Entry {
+                    key,
+                    ident,
+                    value: None,
+                });
             }
             return Ok(());
         }

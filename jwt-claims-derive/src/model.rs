@@ -612,8 +612,10 @@ mod tests {
             assert_eq!(super::typ(&lit, &mut errors), None);
             assert_eq!(
                 errors.messages(),
-                ["`typ = \"JWT\"` says only that this is a JWT, not what it is for: name the purpose, \
-                  like `typ = \"access\"` (RFC 8725 §3.11)"]
+                [
+                    "`typ = \"JWT\"` says only that this is a JWT, not what it is for: name the purpose, \
+                  like `typ = \"access\"` (RFC 8725 §3.11)"
+                ]
             );
         }
     }

@@ -8,14 +8,18 @@ mod support;
 mod claims;
 mod encode;
 mod header;
+mod interop;
 mod jws;
 mod keys;
 mod leaks;
 mod nested;
+mod properties;
+mod regressions;
 #[cfg(feature = "remote-jwks")]
 mod remote_jwks;
 mod rotation;
 mod runtime_policy;
 mod scoping;
 mod structure;
+mod vectors;
 mod wrapping;

@@ -827,13 +827,54 @@ fn single_byte_mutations(token: &str) -> Vec<(Option<usize>, String)> {
 fn rejects_every_single_byte_mutation_of_a_valid_token() {
     let token = billing_token();
     assert_eq!(decode(&token).unwrap(), billing());
-    let mutations = single_byte_mutations(&token);
+    assert_every_single_byte_mutation_rejected(&token, &verifier());
+}
+
+/// A billing token signed with `key`, and a verifier holding `public`.
+fn signed_with(
+    key: jwt_claims::PrivateKey,
+    public: jwt_claims::PublicKey,
+) -> (String, jwt_claims::Verifier) {
+    let signer = jwt_claims::Signer::builder()
+        .issuer(ISSUER)
+        .clock(clock())
+        .shared_key(key)
+        .build()
+        .unwrap();
+    let token = signer
+        .issue(&billing())
+        .subject("user-1")
+        .encode()
+        .unwrap()
+        .into_string();
+    let verifier = verifier_builder().shared_key(public).build().unwrap();
+    let decoded = verifier.decode::<BillingAccess>(&token).unwrap();
+    assert_eq!(decoded.into_claims(), billing());
+    (token, verifier)
+}
+
+#[test]
+fn rejects_every_single_byte_mutation_of_an_es256_token() {
+    let alg = jwt_claims::Algorithm::ES256;
+    let (token, verifier) = signed_with(private(alg, pem::P256), public(alg, pem::P256_PUB));
+    assert_every_single_byte_mutation_rejected(&token, &verifier);
+}
+
+#[test]
+fn rejects_every_single_byte_mutation_of_an_eddsa_token() {
+    let alg = jwt_claims::Algorithm::EdDSA;
+    let (token, verifier) = signed_with(private(alg, pem::ED25519), public(alg, pem::ED25519_PUB));
+    assert_every_single_byte_mutation_rejected(&token, &verifier);
+}
+
+/// Every single-byte mutation of `token` is rejected, for a reason of the
+/// segment it touched: nothing of the payload is read before the signature
+/// verifies, so no claim error can ever show up.
+fn assert_every_single_byte_mutation_rejected(token: &str, verifier: &jwt_claims::Verifier) {
+    let mutations = single_byte_mutations(token);
     assert!(mutations.len() > token.len() * 12, "{}", mutations.len());
-    let verifier = verifier();
     for (part, mutated) in mutations {
         let err = verifier.decode::<BillingAccess>(&mutated).unwrap_err();
-        // Nothing of the payload is read before the signature verifies, so
-        // no claim error can ever show up.
         let expected = match part {
             None => matches!(err, Error::WrongSegmentCount { found: 2 }),
             Some(0) => matches!(
@@ -850,6 +891,7 @@ fn rejects_every_single_byte_mutation_of_a_valid_token() {
                     }
                     | Error::MissingAlgorithm
                     | Error::UnsupportedAlgorithm { .. }
+                    | Error::AlgorithmMismatch { .. }
                     | Error::UnsupportedHeader { .. }
                     | Error::MissingType
                     | Error::WrongType { .. }

@@ -92,14 +92,11 @@ pub mod pem {
     pub const ED25519_PUB: &[u8] = include_bytes!("../keys/ed25519.pub.pem");
 }
 
-/// Examples from the RFCs, copied from their text.
+/// Examples from the RFCs, copied from their text; the tokens live in
+/// `tests/vectors` (see its README for each one's source).
 pub mod rfc {
     /// RFC 7515 Appendix A.1: an HS256 JWS (header `{"typ":"JWT",\r\n "alg":"HS256"}`).
-    pub const A1_TOKEN: &str = concat!(
-        "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9",
-        ".eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ",
-        ".dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk",
-    );
+    pub const A1_TOKEN: &str = include_str!("../vectors/rfc7515-a1.jws").trim_ascii();
     /// RFC 7515 Appendix A.1: the HMAC key, a JWK of `"kty":"oct"`.
     pub const A1_JWK: &str = r#"{"kty":"oct",
       "k":"AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow"}"#;
@@ -107,11 +104,7 @@ pub mod rfc {
     pub const PAYLOAD: &[u8] =
         b"{\"iss\":\"joe\",\r\n \"exp\":1300819380,\r\n \"http://example.com/is_root\":true}";
     /// RFC 7515 Appendix A.3: an ES256 JWS (header `{"alg":"ES256"}`).
-    pub const A3_TOKEN: &str = concat!(
-        "eyJhbGciOiJFUzI1NiJ9",
-        ".eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ",
-        ".DtEhU3ljbEg8L38VWAfUAqOyKAM6-Xx-F4GawxaepmXFCgfTjDxw5djxLa8ISlSApmWQxfKTUJqPP3-Kg6NU1Q",
-    );
+    pub const A3_TOKEN: &str = include_str!("../vectors/rfc7515-a3.jws").trim_ascii();
     /// RFC 7515 Appendix A.3: the P-256 key, public part.
     pub const A3_PUBLIC_JWK: &str = r#"{"kty":"EC","crv":"P-256",
       "x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
@@ -129,10 +122,32 @@ pub mod rfc {
       "d":"nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A",
       "x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}"#;
     /// RFC 8037 Appendix A.4: "Example of Ed25519 signing", signed.
-    pub const ED25519_TOKEN: &str = concat!(
-        "eyJhbGciOiJFZERTQSJ9.RXhhbXBsZSBvZiBFZDI1NTE5IHNpZ25pbmc",
-        ".hgyY0il_MGCjP0JzlnLWG1PPOt7-09PGcvMg3AIbQR6dWbhijcNR4ki4iylGjg5BhVsPt9g7sVvpAr_MuM0KAg",
-    );
+    pub const ED25519_TOKEN: &str = include_str!("../vectors/rfc8037-a4.jws").trim_ascii();
+    /// RFC 7515 Appendix A.2: an RS256 JWS (header `{"alg":"RS256"}`).
+    pub const A2_TOKEN: &str = include_str!("../vectors/rfc7515-a2.jws").trim_ascii();
+    /// RFC 7515 Appendix A.2.1: the RSA key with its private members.
+    pub const A2_PRIVATE_JWK: &str = include_str!("../vectors/rfc7515-a2-rsa.private.jwk.json");
+    /// RFC 7515 Appendix A.4: an ES512 JWS over the payload `Payload`.
+    pub const A4_TOKEN: &str = include_str!("../vectors/rfc7515-a4.jws").trim_ascii();
+    /// RFC 7515 Appendix A.4: the P-521 key.
+    pub const A4_PRIVATE_JWK: &str = include_str!("../vectors/rfc7515-a4-p521.private.jwk.json");
+    /// RFC 7520 §4: the payload every signature example signs.
+    pub const COOKBOOK_PAYLOAD: &str = include_str!("../vectors/rfc7520-4-payload.txt");
+    /// RFC 7520 §3.2: the P-521 key (`kid` `bilbo.baggins@hobbiton.example`).
+    pub const COOKBOOK_P521_JWK: &str =
+        include_str!("../vectors/rfc7520-3.2-p521.private.jwk.json");
+    /// RFC 7520 §3.4: the RSA key (`kid` `bilbo.baggins@hobbiton.example`).
+    pub const COOKBOOK_RSA_JWK: &str = include_str!("../vectors/rfc7520-3.4-rsa.private.jwk.json");
+    /// RFC 7520 §3.5: the HMAC key (`kid` `018c0ae5-4d9b-471b-bfd6-eef314bc7037`).
+    pub const COOKBOOK_HMAC_JWK: &str = include_str!("../vectors/rfc7520-3.5-hmac.jwk.json");
+    /// RFC 7520 §4.1: RSA v1.5 signature (RS256).
+    pub const COOKBOOK_4_1: &str = include_str!("../vectors/rfc7520-4.1.jws").trim_ascii();
+    /// RFC 7520 §4.2: RSA-PSS signature (PS384).
+    pub const COOKBOOK_4_2: &str = include_str!("../vectors/rfc7520-4.2.jws").trim_ascii();
+    /// RFC 7520 §4.3: ECDSA signature (ES512).
+    pub const COOKBOOK_4_3: &str = include_str!("../vectors/rfc7520-4.3.jws").trim_ascii();
+    /// RFC 7520 §4.4: HMAC-SHA2 integrity protection (HS256).
+    pub const COOKBOOK_4_4: &str = include_str!("../vectors/rfc7520-4.4.jws").trim_ascii();
 }
 
 /// The base64 body of a PEM file.

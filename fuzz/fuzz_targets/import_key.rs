@@ -1,0 +1,99 @@
+//! Key import: PEM, DER, JWK and JWK Set parsing for every algorithm. The
+//! first byte picks the algorithm (modulo 12) and the format (its value
+//! divided by 12, modulo 8); the rest is the key text or bytes.
+//!
+//! Properties of every key that imports: a public key's exported JWK
+//! imports to the same key (same RFC 7638 thumbprint); a private key's
+//! signature verifies under its public key; a JWK Set's export imports to
+//! the same set.
+
+#![no_main]
+
+use jwt_claims::jws::{self, JwsVerifier};
+use jwt_claims::{Algorithm, Error, HmacKey, JwkSet, PrivateKey, PublicKey};
+use libfuzzer_sys::fuzz_target;
+
+const ALGORITHMS: [Algorithm; 12] = [
+    Algorithm::HS256,
+    Algorithm::HS384,
+    Algorithm::HS512,
+    Algorithm::RS256,
+    Algorithm::RS384,
+    Algorithm::RS512,
+    Algorithm::PS256,
+    Algorithm::PS384,
+    Algorithm::PS512,
+    Algorithm::ES256,
+    Algorithm::ES384,
+    Algorithm::EdDSA,
+];
+
+fn public_round_trips(key: &PublicKey) {
+    let jwk = key.to_jwk();
+    let again = PublicKey::from_jwk(key.algorithm(), &jwk)
+        .unwrap_or_else(|err| panic!("the exported JWK {jwk} does not import: {err}"));
+    assert_eq!(again.thumbprint(), key.thumbprint());
+    assert_eq!(again.to_jwk(), jwk);
+}
+
+fn private_signs(key: PrivateKey) {
+    let public = key.public_key();
+    public_round_trips(&public);
+    let token = jws::sign(&key.into(), None, b"fuzz").expect("a parsed key signs");
+    let verified = JwsVerifier::new(public).verify(&token);
+    assert_eq!(verified.map(|v| v.into_payload()), Ok(b"fuzz".to_vec()));
+}
+
+fn hmac_signs(key: HmacKey) {
+    let token = jws::sign(&key.clone().into(), None, b"fuzz").expect("HMAC signs");
+    assert!(JwsVerifier::new(key).verify(&token).is_ok());
+}
+
+fn rejected(err: Error) {
+    let message = err.to_string();
+    assert!(message.len() <= 2048, "{message}");
+    assert!(
+        matches!(err, Error::InvalidKey { .. } | Error::WeakKey { .. }),
+        "{err:?}"
+    );
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&selector, bytes)) = data.split_first() else {
+        return;
+    };
+    let algorithm = ALGORITHMS[usize::from(selector) % ALGORITHMS.len()];
+    let text = std::str::from_utf8(bytes).ok();
+    let outcome = match (selector / 12) % 8 {
+        0 => PrivateKey::from_pem(algorithm, bytes).map(private_signs),
+        1 => PublicKey::from_pem(algorithm, bytes).map(|key| public_round_trips(&key)),
+        2 => PrivateKey::from_der(algorithm, bytes).map(private_signs),
+        3 => PublicKey::from_der(algorithm, bytes).map(|key| public_round_trips(&key)),
+        4 => match text {
+            Some(jwk) => PrivateKey::from_jwk(algorithm, jwk).map(private_signs),
+            None => return,
+        },
+        5 => match text {
+            Some(jwk) => PublicKey::from_jwk(algorithm, jwk).map(|key| public_round_trips(&key)),
+            None => return,
+        },
+        6 => match text {
+            Some(jwk) if selector & 0x80 == 0 => HmacKey::from_jwk(algorithm, jwk).map(hmac_signs),
+            Some(secret) => HmacKey::from_base64url(algorithm, secret).map(hmac_signs),
+            None => return,
+        },
+        _ => match text {
+            Some(json) => JwkSet::from_json(json).map(|set| {
+                for key in set.keys() {
+                    public_round_trips(key);
+                }
+                let again = JwkSet::from_json(&set.to_json()).expect("an exported set imports");
+                assert_eq!(again.to_json(), set.to_json());
+            }),
+            None => return,
+        },
+    };
+    if let Err(err) = outcome {
+        rejected(err);
+    }
+});
