@@ -212,12 +212,15 @@ impl PrivateKey {
     }
 }
 
+/// A key constructor from PEM or DER bytes.
+type FromBytes<K> = fn(Algorithm, &[u8]) -> Result<K, Error>;
+
 /// Reads an asymmetric key by its format, naming `source` in errors.
 fn load<K>(
     source: &Source<'_>,
     algorithm: Algorithm,
     bytes: &[u8],
-    [from_pem, from_der]: [fn(Algorithm, &[u8]) -> Result<K, Error>; 2],
+    [from_pem, from_der]: [FromBytes<K>; 2],
     from_jwk: fn(Algorithm, &str) -> Result<K, Error>,
 ) -> Result<K, Error> {
     let key = match format_of(bytes) {
