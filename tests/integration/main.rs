@@ -20,6 +20,7 @@ mod remote_jwks;
 mod rotation;
 mod runtime_policy;
 mod scoping;
+mod signatures;
 mod structure;
 mod vectors;
 mod wrapping;
