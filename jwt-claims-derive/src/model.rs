@@ -255,11 +255,11 @@ impl<'a> Claims<'a> {
                 }
             },
             Data::Enum(data) => {
-                errors.at(&data.enum_token, NOT_A_NAMED_STRUCT);
+                errors.at(data.enum_token, NOT_A_NAMED_STRUCT);
                 Vec::new()
             }
             Data::Union(data) => {
-                errors.at(&data.union_token, NOT_A_NAMED_STRUCT);
+                errors.at(data.union_token, NOT_A_NAMED_STRUCT);
                 Vec::new()
             }
         };
