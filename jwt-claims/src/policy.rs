@@ -225,7 +225,7 @@ impl Policy {
     /// purposes you define.
     ///
     /// # Errors
-    /// [`Error::Configuration`] naming the policy and what is missing.
+    /// [`Error::Configuration`](crate::Error::Configuration) naming the policy and what is missing.
     pub fn check(&self) -> Result<(), crate::Error> {
         let problem = if self.typ.is_empty() {
             Some("its typ is empty")
