@@ -35,41 +35,81 @@ impl<'de> Deserialize<'de> for JsonStr<'de> {
     }
 }
 
-/// How many member names are compared pairwise before switching to a hash
-/// set: small objects (every real header and most payloads) never allocate.
+/// How many member names are kept inline before switching to a hash set:
+/// small objects (every real header and most payloads) never allocate.
 const INLINE: usize = 16;
 
 /// The member names of one JSON object seen so far.
-#[derive(Default)]
+///
+/// Names borrowed from the input are kept inline, and a 64-bit filter holds
+/// one bit per name (chosen by a hash of it), so a name whose bit is clear
+/// is new without a single string comparison; only a name whose bit is
+/// taken is compared with the names kept. Past [`INLINE`] names, or at the
+/// first name with an escape (an owned string, which real tokens do not
+/// have), every name moves to a hash set.
 pub(crate) struct MemberSet<'de> {
-    inline: [Option<Cow<'de, str>>; INLINE],
+    filter: u64,
+    inline: [&'de str; INLINE],
     len: usize,
     spill: Option<HashSet<Cow<'de, str>>>,
 }
 
+impl Default for MemberSet<'_> {
+    fn default() -> Self {
+        MemberSet {
+            filter: 0,
+            inline: [""; INLINE],
+            len: 0,
+            spill: None,
+        }
+    }
+}
+
 impl<'de> MemberSet<'de> {
     /// Records `name`; `false` when it was already there.
+    #[inline]
     pub(crate) fn insert(&mut self, name: Cow<'de, str>) -> bool {
-        if let Some(spill) = &mut self.spill {
-            return spill.insert(name);
-        }
-        if self.inline[..self.len]
-            .iter()
-            .flatten()
-            .any(|seen| *seen == name)
-        {
+        let name = match name {
+            Cow::Borrowed(name) if self.spill.is_none() && self.len < INLINE => name,
+            name => return self.insert_spilled(name),
+        };
+        let bit = 1u64 << (fingerprint(name.as_bytes()) >> 58);
+        if self.filter & bit != 0 && self.inline[..self.len].contains(&name) {
             return false;
         }
-        if self.len < INLINE {
-            self.inline[self.len] = Some(name);
-            self.len += 1;
-        } else {
-            let mut spill: HashSet<_> = self.inline.iter_mut().filter_map(Option::take).collect();
-            spill.insert(name);
-            self.spill = Some(spill);
-        }
+        self.filter |= bit;
+        self.inline[self.len] = name;
+        self.len += 1;
         true
     }
+
+    /// [`MemberSet::insert`] in the hash set, moving the inline names there
+    /// first.
+    #[cold]
+    #[inline(never)]
+    fn insert_spilled(&mut self, name: Cow<'de, str>) -> bool {
+        let inline = &self.inline[..self.len];
+        self.spill
+            .get_or_insert_with(|| inline.iter().map(|&name| Cow::Borrowed(name)).collect())
+            .insert(name)
+    }
+}
+
+/// A cheap hash of a member name: its length and its first and last two
+/// bytes, mixed by one multiplication. It only picks the filter bit, so
+/// it needs spread, not strength, and a short dependency chain: a
+/// byte-at-a-time hash costs a multiplication's latency per byte.
+#[inline]
+fn fingerprint(name: &[u8]) -> u64 {
+    const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+    let len = name.len();
+    let byte = |i: usize| u64::from(name.get(i).copied().unwrap_or(0));
+    let mixed = len as u64
+        ^ byte(0) << 8
+        ^ byte(1) << 16
+        ^ byte(len.wrapping_sub(2)) << 24
+        ^ byte(len.wrapping_sub(1)) << 32;
+    mixed.wrapping_mul(K)
 }
 
 #[cfg(test)]
@@ -89,6 +129,43 @@ mod tests {
         let mut small = MemberSet::default();
         assert!(small.insert(Cow::Borrowed("alg")));
         assert!(!small.insert(Cow::Owned("alg".to_owned())));
+    }
+
+    #[test]
+    fn an_escaped_name_is_checked_against_the_plain_ones_and_after() {
+        let mut set = MemberSet::default();
+        assert!(set.insert(Cow::Borrowed("role")));
+        assert!(!set.insert(Cow::Owned("role".to_owned())));
+        assert!(set.insert(Cow::Owned("scope".to_owned())));
+        assert!(!set.insert(Cow::Borrowed("scope")));
+        assert!(!set.insert(Cow::Borrowed("role")));
+        assert!(set.insert(Cow::Borrowed("org")));
+    }
+
+    #[test]
+    fn names_sharing_a_filter_bit_are_still_told_apart() {
+        // 64 bits for 200 names: many share a bit, none is a duplicate.
+        let names: Vec<String> = (0..200).map(|i| format!("claim_{i}")).collect();
+        for len in [2, 16] {
+            let mut set = MemberSet::default();
+            for name in &names[..len] {
+                assert!(set.insert(Cow::Borrowed(name)), "{name}");
+            }
+            for name in &names[..len] {
+                assert!(!set.insert(Cow::Borrowed(name)), "{name}");
+            }
+        }
+        let shared =
+            |a: &str, b: &str| fingerprint(a.as_bytes()) >> 58 == fingerprint(b.as_bytes()) >> 58;
+        let (a, b) = names
+            .iter()
+            .enumerate()
+            .find_map(|(i, a)| names[i + 1..].iter().find(|b| shared(a, b)).map(|b| (a, b)))
+            .expect("200 names in 64 bits collide");
+        let mut set = MemberSet::default();
+        assert!(set.insert(Cow::Borrowed(a)));
+        assert!(set.insert(Cow::Borrowed(b)));
+        assert!(!set.insert(Cow::Borrowed(b)));
     }
 
     #[test]

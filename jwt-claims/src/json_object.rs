@@ -11,7 +11,7 @@ pub(crate) fn parse<'de, T>(
     bytes: &'de [u8],
     part: Part,
     read: impl FnOnce(
-        &mut serde_json::Deserializer<serde_json::de::SliceRead<'de>>,
+        &mut serde_json::Deserializer<serde_json::de::StrRead<'de>>,
         &mut Option<String>,
     ) -> serde_json::Result<T>,
 ) -> Result<T, Error> {
@@ -26,14 +26,19 @@ pub(crate) fn parse<'de, T>(
     // skips (an unknown claim, a `x5u` header) could carry invalid UTF-8
     // and be accepted. A segment must be UTF-8 text as a whole (RFC 8259
     // §8.1, RFC 7515 §4, RFC 7519 §7.2), so check it once, up front.
-    if let Err(err) = core::str::from_utf8(bytes) {
-        return Err(Error::InvalidJson {
-            part,
-            reason: format!("invalid UTF-8 at byte {}", err.valid_up_to()),
-        });
-    }
+    // Reading the checked text as a `str` then spares serde_json from
+    // validating each string again.
+    let text = match core::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(err) => {
+            return Err(Error::InvalidJson {
+                part,
+                reason: format!("invalid UTF-8 at byte {}", err.valid_up_to()),
+            });
+        }
+    };
     let mut duplicate = None;
-    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let mut de = serde_json::Deserializer::from_str(text);
     let value = read(&mut de, &mut duplicate).and_then(|value| de.end().map(|()| value));
     value.map_err(|err| match (duplicate.take(), err.classify(), part) {
         (Some(name), _, _) => Error::DuplicateMember { part, name },

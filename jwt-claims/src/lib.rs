@@ -75,6 +75,7 @@ mod key;
 mod nested;
 mod payload;
 mod policy;
+mod purpose_map;
 mod registered;
 #[cfg(feature = "remote-jwks")]
 mod remote_jwks;

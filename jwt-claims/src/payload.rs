@@ -21,18 +21,22 @@ use crate::registered::MAX_NUMERIC_DATE;
 use crate::{Audience, Error, RegisteredClaim};
 
 /// Registered claims as they were found, before the policy's checks.
+///
+/// Strings borrow from the payload where it has no escapes: a rejected
+/// token costs no allocation for them, however many audiences it names,
+/// and an accepted one the same as owned strings would.
 #[derive(Debug, Default)]
-pub(crate) struct Found {
-    pub(crate) iss: Option<String>,
-    pub(crate) sub: Option<String>,
-    pub(crate) aud: Option<Audience>,
+pub(crate) struct Found<'de> {
+    pub(crate) iss: Option<Cow<'de, str>>,
+    pub(crate) sub: Option<Cow<'de, str>>,
+    pub(crate) aud: Option<FoundAudience<'de>>,
     pub(crate) exp: Option<i64>,
     pub(crate) nbf: Option<i64>,
     pub(crate) iat: Option<i64>,
-    pub(crate) jti: Option<String>,
+    pub(crate) jti: Option<Cow<'de, str>>,
 }
 
-impl Found {
+impl Found<'_> {
     pub(crate) fn has(&self, claim: RegisteredClaim) -> bool {
         match claim {
             RegisteredClaim::Issuer => self.iss.is_some(),
@@ -46,32 +50,77 @@ impl Found {
     }
 }
 
+/// The `aud` claim as found: [`Audience`], borrowing.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum FoundAudience<'de> {
+    One(Cow<'de, str>),
+    Many(Vec<Cow<'de, str>>),
+}
+
+impl FoundAudience<'_> {
+    /// Every audience named.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &str> {
+        let (one, many) = match self {
+            FoundAudience::One(aud) => (Some(&**aud), &[][..]),
+            FoundAudience::Many(auds) => (None, auds.as_slice()),
+        };
+        one.into_iter().chain(many.iter().map(|aud| &**aud))
+    }
+
+    /// Whether `audience` is among them (exact, case-sensitive).
+    pub(crate) fn contains(&self, audience: &str) -> bool {
+        self.iter().any(|aud| aud == audience)
+    }
+
+    /// The owned [`Audience`] of a verified token.
+    pub(crate) fn into_owned(self) -> Audience {
+        match self {
+            FoundAudience::One(aud) => Audience::One(aud.into_owned()),
+            FoundAudience::Many(auds) => {
+                Audience::Many(auds.into_iter().map(Cow::into_owned).collect())
+            }
+        }
+    }
+}
+
 /// Decodes the payload into the registered claims and `T`.
-pub(crate) fn decode<T: DeserializeOwned>(payload: &[u8]) -> Result<(Found, T), Error> {
-    let mut found = Found::default();
-    let mut failure = None;
+pub(crate) fn decode<T: DeserializeOwned>(payload: &[u8]) -> Result<(Found<'_>, T), Error> {
+    let mut state = State {
+        found: Found::default(),
+        failure: None,
+        seen: MemberSet::default(),
+    };
     let result = crate::json_object::parse(payload, Part::Payload, |de, duplicate| {
         T::deserialize(Intercept {
             de,
-            found: &mut found,
-            failure: &mut failure,
+            state: &mut state,
             duplicate,
         })
     });
-    match (result, failure) {
-        (Ok(claims), _) => Ok((found, claims)),
+    match (result, state.failure) {
+        (Ok(claims), _) => Ok((state.found, claims)),
         // A claim the interceptor refused outranks the serde error it caused.
         (Err(_), Some(err)) => Err(err),
         (Err(err), None) => Err(err),
     }
 }
 
+/// What the interceptor learns while the claims type reads the payload;
+/// it stays in [`decode`]'s frame and is only ever borrowed.
+struct State<'de> {
+    found: Found<'de>,
+    /// The registered claim that was refused, if any.
+    failure: Option<Error>,
+    /// The names of the claims type's members seen so far (registered
+    /// claims are tracked by their slots in `found`).
+    seen: MemberSet<'de>,
+}
+
 /// The deserializer the claims type sees: whatever it asks for, it gets
 /// the payload object with registered claims removed.
 struct Intercept<'a, 'de> {
-    de: &'a mut serde_json::Deserializer<serde_json::de::SliceRead<'de>>,
-    found: &'a mut Found,
-    failure: &'a mut Option<Error>,
+    de: &'a mut serde_json::Deserializer<serde_json::de::StrRead<'de>>,
+    state: &'a mut State<'de>,
     duplicate: &'a mut Option<String>,
 }
 
@@ -81,14 +130,12 @@ impl<'de> de::Deserializer<'de> for Intercept<'_, 'de> {
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
         let Intercept {
             de,
-            found,
-            failure,
+            state,
             duplicate,
         } = self;
         de.deserialize_map(InterceptVisitor {
             visitor,
-            found,
-            failure,
+            state,
             duplicate,
         })
     }
@@ -100,14 +147,13 @@ impl<'de> de::Deserializer<'de> for Intercept<'_, 'de> {
     }
 }
 
-struct InterceptVisitor<'a, V> {
+struct InterceptVisitor<'a, 'de, V> {
     visitor: V,
-    found: &'a mut Found,
-    failure: &'a mut Option<Error>,
+    state: &'a mut State<'de>,
     duplicate: &'a mut Option<String>,
 }
 
-impl<'de, V: Visitor<'de>> Visitor<'de> for InterceptVisitor<'_, V> {
+impl<'de, V: Visitor<'de>> Visitor<'de> for InterceptVisitor<'_, 'de, V> {
     type Value = V::Value;
 
     fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
@@ -117,20 +163,16 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for InterceptVisitor<'_, V> {
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
         self.visitor.visit_map(InterceptMap {
             map,
-            found: self.found,
-            failure: self.failure,
+            state: self.state,
             duplicate: self.duplicate,
-            seen: MemberSet::default(),
         })
     }
 }
 
 struct InterceptMap<'a, 'de, A> {
     map: A,
-    found: &'a mut Found,
-    failure: &'a mut Option<Error>,
+    state: &'a mut State<'de>,
     duplicate: &'a mut Option<String>,
-    seen: MemberSet<'de>,
 }
 
 impl<'de, A: MapAccess<'de>> MapAccess<'de> for InterceptMap<'_, 'de, A> {
@@ -144,17 +186,26 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for InterceptMap<'_, 'de, A> {
             let Some(JsonStr(name)) = self.map.next_key::<JsonStr<'de>>()? else {
                 return Ok(None);
             };
-            if !self.seen.insert(name.clone()) {
-                *self.duplicate = Some(echo(&name));
-                return Err(de::Error::custom("duplicate member"));
-            }
-            if let Some(claim) = RegisteredClaim::from_name(&name) {
-                let value = self.map.next_value::<ClaimValue>()?;
-                if let Err(err) = store(self.found, claim, value) {
-                    *self.failure = Some(err);
+            if let Some(claim) = registered_claim(&name) {
+                // A registered claim is stored as soon as its value passes,
+                // so a filled slot means the name came before.
+                if self.state.found.has(claim) {
+                    *self.duplicate = Some(echo(&name));
+                    return Err(de::Error::custom("duplicate member"));
+                }
+                let stored = self.map.next_value_seed(ClaimSeed {
+                    found: &mut self.state.found,
+                    claim,
+                })?;
+                if let Err(err) = stored {
+                    self.state.failure = Some(err);
                     return Err(de::Error::custom("invalid registered claim"));
                 }
                 continue;
+            }
+            if !self.state.seen.insert(name.clone()) {
+                *self.duplicate = Some(echo(&name));
+                return Err(de::Error::custom("duplicate member"));
             }
             return match name {
                 Cow::Borrowed(name) => seed.deserialize(BorrowedStrDeserializer::new(name)),
@@ -169,11 +220,39 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for InterceptMap<'_, 'de, A> {
     }
 }
 
+/// The registered claim named `name`.
+///
+/// Every registered name is three bytes long (a unit test holds to that),
+/// so a name is read as one number and compared with the seven names'
+/// numbers, themselves computed from [`RegisteredClaim::name`].
+#[inline]
+fn registered_claim(name: &str) -> Option<RegisteredClaim> {
+    const fn code(name: &[u8]) -> u32 {
+        name[0] as u32 | (name[1] as u32) << 8 | (name[2] as u32) << 16
+    }
+    const ALL: [RegisteredClaim; 7] = RegisteredClaim::ALL;
+    const CODES: [u32; 7] = {
+        let mut codes = [0; 7];
+        let mut i = 0;
+        while i < codes.len() {
+            codes[i] = code(ALL[i].name().as_bytes());
+            i += 1;
+        }
+        codes
+    };
+    let name = name.as_bytes();
+    if name.len() != 3 {
+        return None;
+    }
+    let code = code(name);
+    CODES.iter().position(|&c| c == code).map(|i| ALL[i])
+}
+
 /// A registered claim's raw value: strings for `iss`/`sub`/`jti`/`aud`,
 /// numbers for the dates, and every other shape kept only as "wrong type".
-enum ClaimValue {
-    Str(String),
-    Strings(Vec<String>),
+enum ClaimValue<'de> {
+    Str(Cow<'de, str>),
+    Strings(Vec<Cow<'de, str>>),
     Unsigned(u64),
     Signed(i64),
     Float(f64),
@@ -183,53 +262,129 @@ enum ClaimValue {
     Other,
 }
 
-impl<'de> de::Deserialize<'de> for ClaimValue {
+impl<'de> de::Deserialize<'de> for ClaimValue<'de> {
     fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_any(ClaimValueVisitor)
+    }
+}
+
+/// Reads a registered claim's value and stores it in one step: a string or
+/// number goes from the parser straight to its slot, without a
+/// [`ClaimValue`] to build and read back; arrays, objects and the rest
+/// are read as [`ClaimValueVisitor`] reads them and go through [`store`].
+/// The value is the verdict.
+struct ClaimSeed<'a, 'de> {
+    found: &'a mut Found<'de>,
+    claim: RegisteredClaim,
+}
+
+impl<'de> DeserializeSeed<'de> for ClaimSeed<'_, 'de> {
+    type Value = Result<(), Error>;
+
+    fn deserialize<D: de::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ClaimSeed<'_, 'de> {
+    type Value = Result<(), Error>;
+
+    fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        ClaimValueVisitor.expecting(f)
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(store(self.found, self.claim, ClaimValue::Other))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        let secs = secs(i64::try_from(v).unwrap_or(i64::MAX));
+        Ok(store_date(self.found, self.claim, secs))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(store_date(self.found, self.claim, secs(v)))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(store_date(self.found, self.claim, float_secs(v)))
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(store_str(self.found, self.claim, Cow::Borrowed(v)))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(store_str(self.found, self.claim, Cow::Owned(v.to_owned())))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(store_str(self.found, self.claim, Cow::Owned(v)))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(store(self.found, self.claim, ClaimValue::Null))
+    }
+
+    fn visit_seq<S: SeqAccess<'de>>(self, seq: S) -> Result<Self::Value, S::Error> {
+        let value = ClaimValueVisitor.visit_seq(seq)?;
+        Ok(store(self.found, self.claim, value))
+    }
+
+    fn visit_map<M: MapAccess<'de>>(self, map: M) -> Result<Self::Value, M::Error> {
+        let value = ClaimValueVisitor.visit_map(map)?;
+        Ok(store(self.found, self.claim, value))
     }
 }
 
 struct ClaimValueVisitor;
 
 impl<'de> Visitor<'de> for ClaimValueVisitor {
-    type Value = ClaimValue;
+    type Value = ClaimValue<'de>;
 
     fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str("a registered claim value")
     }
 
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<ClaimValue, E> {
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<ClaimValue<'de>, E> {
         Ok(ClaimValue::Other)
     }
 
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<ClaimValue, E> {
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<ClaimValue<'de>, E> {
         Ok(ClaimValue::Unsigned(v))
     }
 
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<ClaimValue, E> {
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<ClaimValue<'de>, E> {
         Ok(ClaimValue::Signed(v))
     }
 
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<ClaimValue, E> {
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<ClaimValue<'de>, E> {
         Ok(ClaimValue::Float(v))
     }
 
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<ClaimValue, E> {
-        Ok(ClaimValue::Str(v.to_owned()))
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<ClaimValue<'de>, E> {
+        Ok(ClaimValue::Str(Cow::Borrowed(v)))
     }
 
-    fn visit_string<E: de::Error>(self, v: String) -> Result<ClaimValue, E> {
-        Ok(ClaimValue::Str(v))
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<ClaimValue<'de>, E> {
+        Ok(ClaimValue::Str(Cow::Owned(v.to_owned())))
     }
 
-    fn visit_unit<E: de::Error>(self) -> Result<ClaimValue, E> {
+    fn visit_string<E: de::Error>(self, v: String) -> Result<ClaimValue<'de>, E> {
+        Ok(ClaimValue::Str(Cow::Owned(v)))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<ClaimValue<'de>, E> {
         Ok(ClaimValue::Null)
     }
 
-    fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<ClaimValue, S::Error> {
+    fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<ClaimValue<'de>, S::Error> {
         let mut strings = Vec::new();
         let mut mixed = false;
-        while let Some(item) = seq.next_element::<ClaimValue>()? {
+        while let Some(item) = seq.next_element::<ClaimValue<'de>>()? {
             match item {
                 ClaimValue::Str(s) if !mixed => strings.push(s),
                 _ => mixed = true,
@@ -242,68 +397,109 @@ impl<'de> Visitor<'de> for ClaimValueVisitor {
         })
     }
 
-    fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<ClaimValue, M::Error> {
+    fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<ClaimValue<'de>, M::Error> {
         while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
         Ok(ClaimValue::Other)
     }
 }
 
 /// Type-checks a registered claim and stores it.
-fn store(found: &mut Found, claim: RegisteredClaim, value: ClaimValue) -> Result<(), Error> {
-    let invalid = |reason| Error::InvalidClaim { claim, reason };
-    if let ClaimValue::Null = value {
-        return Err(invalid("null"));
+fn store<'de>(
+    found: &mut Found<'de>,
+    claim: RegisteredClaim,
+    value: ClaimValue<'de>,
+) -> Result<(), Error> {
+    match value {
+        ClaimValue::Null => Err(Error::InvalidClaim {
+            claim,
+            reason: "null",
+        }),
+        ClaimValue::Str(s) => store_str(found, claim, s),
+        ClaimValue::Unsigned(v) => {
+            store_date(found, claim, secs(i64::try_from(v).unwrap_or(i64::MAX)))
+        }
+        ClaimValue::Signed(v) => store_date(found, claim, secs(v)),
+        ClaimValue::Float(v) => store_date(found, claim, float_secs(v)),
+        ClaimValue::Strings(auds) if claim == RegisteredClaim::Audience => {
+            if auds.is_empty() {
+                return Err(Error::InvalidClaim {
+                    claim,
+                    reason: "empty array",
+                });
+            }
+            found.aud = Some(FoundAudience::Many(auds));
+            Ok(())
+        }
+        ClaimValue::Strings(_) | ClaimValue::MixedArray | ClaimValue::Other => {
+            Err(wrong_type(claim))
+        }
     }
+}
+
+/// Stores a string: `iss`, `sub` and `jti` are one, `aud` may be one.
+#[inline]
+fn store_str<'de>(
+    found: &mut Found<'de>,
+    claim: RegisteredClaim,
+    s: Cow<'de, str>,
+) -> Result<(), Error> {
     match claim {
-        RegisteredClaim::Issuer | RegisteredClaim::Subject | RegisteredClaim::JwtId => {
-            let ClaimValue::Str(s) = value else {
-                return Err(invalid("expected a string"));
-            };
-            let slot = match claim {
-                RegisteredClaim::Issuer => &mut found.iss,
-                RegisteredClaim::Subject => &mut found.sub,
-                _ => &mut found.jti,
-            };
-            *slot = Some(s);
-        }
-        RegisteredClaim::Audience => {
-            found.aud = Some(match value {
-                ClaimValue::Str(aud) => Audience::One(aud),
-                ClaimValue::Strings(auds) if auds.is_empty() => return Err(invalid("empty array")),
-                ClaimValue::Strings(auds) => Audience::Many(auds),
-                _ => return Err(invalid("expected a string or an array of strings")),
-            });
-        }
-        RegisteredClaim::ExpirationTime
-        | RegisteredClaim::NotBefore
-        | RegisteredClaim::IssuedAt => {
-            let secs = numeric_date(value).map_err(invalid)?;
-            let slot = match claim {
-                RegisteredClaim::ExpirationTime => &mut found.exp,
-                RegisteredClaim::NotBefore => &mut found.nbf,
-                _ => &mut found.iat,
-            };
-            *slot = Some(secs);
-        }
+        RegisteredClaim::Issuer => found.iss = Some(s),
+        RegisteredClaim::Subject => found.sub = Some(s),
+        RegisteredClaim::JwtId => found.jti = Some(s),
+        RegisteredClaim::Audience => found.aud = Some(FoundAudience::One(s)),
+        _ => return Err(wrong_type(claim)),
     }
     Ok(())
 }
 
-/// A NumericDate (RFC 7519 §2): a JSON number of seconds since the epoch,
-/// fractions allowed and truncated; negative or past year 9999 refused.
-fn numeric_date(value: ClaimValue) -> Result<i64, &'static str> {
-    let secs = match value {
-        ClaimValue::Unsigned(v) => i64::try_from(v).unwrap_or(i64::MAX),
-        ClaimValue::Signed(v) => v,
-        ClaimValue::Float(v) if v < 0.0 => return Err("negative"),
-        ClaimValue::Float(v) if v > MAX_NUMERIC_DATE as f64 => return Err("out of range"),
-        ClaimValue::Float(v) => v.trunc() as i64,
-        _ => return Err("expected a NumericDate (a JSON number)"),
+/// Stores a number of seconds, when `claim` is a date.
+#[inline]
+fn store_date(
+    found: &mut Found<'_>,
+    claim: RegisteredClaim,
+    secs: Result<i64, &'static str>,
+) -> Result<(), Error> {
+    let slot = match claim {
+        RegisteredClaim::ExpirationTime => &mut found.exp,
+        RegisteredClaim::NotBefore => &mut found.nbf,
+        RegisteredClaim::IssuedAt => &mut found.iat,
+        _ => return Err(wrong_type(claim)),
     };
+    *slot = Some(secs.map_err(|reason| Error::InvalidClaim { claim, reason })?);
+    Ok(())
+}
+
+/// The error for a value of the wrong JSON type for `claim`.
+fn wrong_type(claim: RegisteredClaim) -> Error {
+    let reason = match claim {
+        RegisteredClaim::Issuer | RegisteredClaim::Subject | RegisteredClaim::JwtId => {
+            "expected a string"
+        }
+        RegisteredClaim::Audience => "expected a string or an array of strings",
+        _ => "expected a NumericDate (a JSON number)",
+    };
+    Error::InvalidClaim { claim, reason }
+}
+
+/// A NumericDate (RFC 7519 §2) in whole seconds since the epoch; negative
+/// or past year 9999 refused.
+fn secs(secs: i64) -> Result<i64, &'static str> {
     match secs {
         s if s < 0 => Err("negative"),
         s if s > MAX_NUMERIC_DATE => Err("out of range"),
         s => Ok(s),
+    }
+}
+
+/// A NumericDate with a fraction, which is truncated.
+fn float_secs(v: f64) -> Result<i64, &'static str> {
+    if v < 0.0 {
+        Err("negative")
+    } else if v > MAX_NUMERIC_DATE as f64 {
+        Err("out of range")
+    } else {
+        secs(v.trunc() as i64)
     }
 }
 
@@ -319,7 +515,7 @@ mod tests {
 
     #[test]
     fn splits_registered_claims_from_the_claims_type() {
-        let (found, claims): (Found, Access) =
+        let (found, claims): (Found<'_>, Access) =
             decode(br#"{"sub":"u1","role":"admin","exp":100,"aud":["a","b"],"iat":1.9}"#).unwrap();
         assert_eq!(
             claims,
@@ -332,7 +528,7 @@ mod tests {
         assert_eq!(found.iat, Some(1));
         assert_eq!(
             found.aud,
-            Some(Audience::Many(vec!["a".into(), "b".into()]))
+            Some(FoundAudience::Many(vec!["a".into(), "b".into()]))
         );
     }
 
@@ -408,8 +604,18 @@ mod tests {
     }
 
     #[test]
+    fn every_registered_claim_is_found_by_its_three_byte_name() {
+        for claim in RegisteredClaim::ALL {
+            assert_eq!(claim.name().len(), 3, "{claim:?}");
+            assert_eq!(registered_claim(claim.name()), Some(claim));
+        }
+        assert_eq!(registered_claim("expires"), None);
+    }
+
+    #[test]
     fn case_variants_are_not_registered_claims() {
-        let (found, value): (Found, serde_json::Value) = decode(br#"{"EXP":1,"Aud":"x"}"#).unwrap();
+        let (found, value): (Found<'_>, serde_json::Value) =
+            decode(br#"{"EXP":1,"Aud":"x"}"#).unwrap();
         assert_eq!(found.exp, None);
         assert_eq!(value, serde_json::json!({"EXP":1,"Aud":"x"}));
     }

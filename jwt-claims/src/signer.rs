@@ -1,6 +1,5 @@
 //! The signer: mints tokens of each purpose with that purpose's rules.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -9,6 +8,7 @@ use chrono::{DateTime, Utc};
 use crate::clock::{Clock, SystemClock};
 use crate::envelope::{self, Envelope, Registered};
 use crate::key::SigningKey;
+use crate::purpose_map::PurposeMap;
 use crate::registered::MAX_NUMERIC_DATE;
 use crate::{Claims, Error, RegisteredClaim, Token, base64url, jws};
 
@@ -43,7 +43,7 @@ use crate::{Claims, Error, RegisteredClaim, Token, base64url, jws};
 /// ```
 #[derive(Clone)]
 pub struct Signer {
-    keys: HashMap<String, SigningKey>,
+    keys: PurposeMap<SigningKey>,
     shared: Option<SigningKey>,
     issuer: Option<String>,
     clock: Arc<dyn Clock>,
@@ -53,7 +53,7 @@ impl Signer {
     /// Starts configuring a signer.
     pub fn builder() -> SignerBuilder {
         SignerBuilder {
-            keys: HashMap::new(),
+            keys: PurposeMap::default(),
             shared: None,
             issuer: None,
             clock: Arc::new(SystemClock),
@@ -183,15 +183,16 @@ impl<T: Claims> Issue<'_, T> {
             (bound, configured) => bound.or(configured),
         };
 
-        let now = signer.clock.now();
+        // Converted once: each `timestamp()` recomputes it from the date.
+        let now = signer.clock.now().timestamp();
         let exp = match self.expiry {
             Some(Expiry::At(at)) => at.timestamp(),
-            Some(Expiry::In(lifetime)) => add_secs(now.timestamp(), lifetime),
-            None => add_secs(now.timestamp(), policy.ttl().ok_or(Error::MissingExpiry)?),
+            Some(Expiry::In(lifetime)) => add_secs(now, lifetime),
+            None => add_secs(now, policy.ttl().ok_or(Error::MissingExpiry)?),
         };
         let nbf = match self.not_before {
             Some(at) => Some(at.timestamp()),
-            None if policy.requires(RegisteredClaim::NotBefore) => Some(now.timestamp()),
+            None if policy.requires(RegisteredClaim::NotBefore) => Some(now),
             None => None,
         };
         // A date the verifier would refuse must not be written either.
@@ -229,14 +230,18 @@ impl<T: Claims> Issue<'_, T> {
                 aud: policy,
                 exp,
                 nbf,
-                iat: now.timestamp(),
+                iat: now,
                 jti: jti.as_deref(),
             },
             claims: self.claims,
         };
-        let payload = serde_json::to_vec(&envelope).map_err(|err| envelope::shape_error(&err))?;
-        let header = jws::header_json(key, Some(policy.token_type()), None);
-        Ok(Token::new(jws::sign_compact(&header, &payload, key)?))
+        // Header and payload JSON share one buffer, which then takes the
+        // signature: two allocations a token, with the token's own.
+        let mut json = Vec::with_capacity(512);
+        jws::write_header_json(&mut json, key, Some(policy.token_type()), None);
+        let header_len = json.len();
+        serde_json::to_writer(&mut json, &envelope).map_err(|err| envelope::shape_error(&err))?;
+        Ok(Token::new(jws::sign_json(json, header_len, key)?))
     }
 }
 
@@ -266,11 +271,11 @@ impl<T: Claims> Issue<'_, T> {
                     policy.name()
                 ),
             })?;
-        let header = jws::header_json(key, Some(policy.token_type()), Some("JWT"));
-        Ok(Token::new(jws::sign_compact(
-            &header,
-            wrapped.wrapped_token().as_bytes(),
+        Ok(Token::new(jws::sign_payload(
             key,
+            Some(policy.token_type()),
+            Some("JWT"),
+            wrapped.wrapped_token().as_bytes(),
         )?))
     }
 }
@@ -291,7 +296,7 @@ fn random_jwt_id() -> Result<String, Error> {
 /// Configures a [`Signer`].
 #[must_use]
 pub struct SignerBuilder {
-    keys: HashMap<String, SigningKey>,
+    keys: PurposeMap<SigningKey>,
     shared: Option<SigningKey>,
     issuer: Option<String>,
     clock: Arc<dyn Clock>,

@@ -1,6 +1,5 @@
 //! The verifier: built once from configuration, then decodes any purpose.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -10,6 +9,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::jws::{self, ContentTypeRule, DEFAULT_MAX_TOKEN_SIZE, Rules, TypeRule};
 use crate::key::{PublicKey, VerifyingKey};
 use crate::nested::{DEFAULT_MAX_NESTING_DEPTH, NestedCx};
+use crate::purpose_map::PurposeMap;
 use crate::validation::{self, Context};
 use crate::{Claims, Decoded, Error, Policy, payload};
 
@@ -51,7 +51,7 @@ use crate::{Claims, Decoded, Error, Policy, payload};
 /// ```
 #[derive(Clone)]
 pub struct Verifier {
-    keys: HashMap<String, PurposeKeys>,
+    keys: PurposeMap<PurposeKeys>,
     shared: Vec<VerifyingKey>,
     issuer: Option<String>,
     leeway: Duration,
@@ -72,7 +72,7 @@ impl Verifier {
     /// Starts configuring a verifier.
     pub fn builder() -> VerifierBuilder {
         VerifierBuilder {
-            keys: HashMap::new(),
+            keys: PurposeMap::default(),
             conflicts: Vec::new(),
             shared: Vec::new(),
             issuer: None,
@@ -285,7 +285,7 @@ impl core::fmt::Debug for Verifier {
 /// Configures a [`Verifier`].
 #[must_use]
 pub struct VerifierBuilder {
-    keys: HashMap<String, PurposeKeys>,
+    keys: PurposeMap<PurposeKeys>,
     /// Purposes given both configured keys and a remote set.
     conflicts: Vec<String>,
     shared: Vec<VerifyingKey>,

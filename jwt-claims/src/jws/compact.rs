@@ -2,6 +2,7 @@
 //! BASE64URL(signature)` (RFC 7515 §7.1).
 
 use crate::Error;
+use crate::error::Part;
 
 /// The three segments of a compact JWS, still encoded.
 #[derive(Clone, Copy, Debug)]
@@ -13,8 +14,14 @@ pub(crate) struct Segments<'t> {
     pub(crate) signing_input: &'t str,
 }
 
-/// Splits `token` into exactly three segments, after checking it against
+/// Splits `token` at its first and last `.`, after checking it against
 /// the size `limit` so an oversized token is refused before any work.
+///
+/// Only the header and the signature are scanned: a further `.` can only
+/// sit in the payload segment, where it fails base64url decoding, and
+/// [`Segments::malformed`] then reports the segment count, as if the dots
+/// had been counted up front. So fewer than three segments are refused
+/// here, more than three when a segment fails to decode.
 pub(crate) fn split(token: &str, limit: usize) -> Result<Segments<'_>, Error> {
     if token.len() > limit {
         return Err(Error::TokenTooLarge {
@@ -22,22 +29,29 @@ pub(crate) fn split(token: &str, limit: usize) -> Result<Segments<'_>, Error> {
             found: token.len(),
         });
     }
-    let mut dots = token
-        .bytes()
-        .enumerate()
-        .filter(|&(_, b)| b == b'.')
-        .map(|(i, _)| i);
-    let (Some(first), Some(second), None) = (dots.next(), dots.next(), dots.next()) else {
-        return Err(Error::WrongSegmentCount {
-            found: token.bytes().filter(|&b| b == b'.').count() + 1,
-        });
-    };
-    Ok(Segments {
-        header: &token[..first],
-        payload: &token[first + 1..second],
-        signature: &token[second + 1..],
-        signing_input: &token[..second],
-    })
+    match (token.find('.'), token.rfind('.')) {
+        (Some(first), Some(last)) if first != last => Ok(Segments {
+            header: &token[..first],
+            payload: &token[first + 1..last],
+            signature: &token[last + 1..],
+            signing_input: &token[..last],
+        }),
+        (first, _) => Err(Error::WrongSegmentCount {
+            found: if first.is_some() { 2 } else { 1 },
+        }),
+    }
+}
+
+impl Segments<'_> {
+    /// The error for a segment that is not valid base64url: the segment
+    /// count when the payload segment holds more dots, else
+    /// [`Error::InvalidBase64`] for `part`.
+    pub(crate) fn malformed(&self, part: Part) -> Error {
+        match self.payload.bytes().filter(|&b| b == b'.').count() {
+            0 => Error::InvalidBase64 { part },
+            dots => Error::WrongSegmentCount { found: dots + 3 },
+        }
+    }
 }
 
 #[cfg(test)]
@@ -63,12 +77,24 @@ mod tests {
             ("a.b.c.d.e", 5),
             ("...", 4),
         ] {
-            assert_eq!(
-                split(token, 100).unwrap_err(),
-                Error::WrongSegmentCount { found },
-                "{token:?}"
-            );
+            let err = match split(token, 100) {
+                Err(err) => err,
+                // More than three: the payload segment holds the dots.
+                Ok(segments) => segments.malformed(Part::Header),
+            };
+            assert_eq!(err, Error::WrongSegmentCount { found }, "{token:?}");
         }
+    }
+
+    #[test]
+    fn a_payload_without_dots_is_invalid_base64_of_its_part() {
+        let segments = split("a.b.c", 100).unwrap();
+        assert_eq!(
+            segments.malformed(Part::Signature),
+            Error::InvalidBase64 {
+                part: Part::Signature
+            }
+        );
     }
 
     #[test]

@@ -34,7 +34,7 @@ impl Member<'_> {
 /// The header members jwt-claims acts on. `jwk`, `jku`, `x5u`, `x5c` and
 /// every other member are read past and never used: keys come only from
 /// the verifier's configuration (RFC 8725 §3.10).
-#[derive(Debug)]
+#[derive(Debug, PartialEq, Eq)]
 pub(crate) struct RawHeader<'h> {
     pub(crate) alg: Member<'h>,
     pub(crate) typ: Member<'h>,
@@ -60,9 +60,95 @@ impl RawHeader<'_> {
 
 /// Parses a decoded header: a JSON object with no member twice.
 pub(crate) fn parse(bytes: &[u8]) -> Result<RawHeader<'_>, Error> {
+    if let Some(header) = parse_flat(bytes) {
+        return Ok(header);
+    }
     crate::json_object::parse(bytes, Part::Header, |de, duplicate| {
         de.deserialize_map(HeaderVisitor { duplicate })
     })
+}
+
+/// The header almost every token has, read without serde: an object whose
+/// members are among `alg`, `typ`, `cty`, `kid`, `crit` and `b64`, each
+/// once, with string values, and no whitespace, escape, control or
+/// non-ASCII character, e.g. `{"alg":"ES256","typ":"at+jwt","kid":"k1"}`.
+///
+/// It yields exactly what the serde path yields for such a header, and
+/// `None` for anything else, which then takes the serde path: every error
+/// comes from there.
+#[inline]
+fn parse_flat(bytes: &[u8]) -> Option<RawHeader<'_>> {
+    let mut header = RawHeader {
+        alg: Member::Absent,
+        typ: Member::Absent,
+        cty: Member::Absent,
+        kid: Member::Absent,
+        crit: false,
+        b64: false,
+    };
+    // One bit a member name: a name seen twice goes the serde way.
+    let mut seen = 0u8;
+    let mut rest = core::str::from_utf8(bytes).ok()?.strip_prefix('{')?;
+    loop {
+        let (name, after) = flat_string(rest)?;
+        let (value, after) = flat_string(after.strip_prefix(':')?)?;
+        let value = Member::Str(Cow::Borrowed(value));
+        let bit = match name {
+            "alg" => {
+                header.alg = value;
+                1
+            }
+            "typ" => {
+                header.typ = value;
+                2
+            }
+            "cty" => {
+                header.cty = value;
+                4
+            }
+            "kid" => {
+                header.kid = value;
+                8
+            }
+            "crit" => {
+                header.crit = true;
+                16
+            }
+            "b64" => {
+                header.b64 = true;
+                32
+            }
+            _ => return None,
+        };
+        if seen & bit != 0 {
+            return None;
+        }
+        seen |= bit;
+        match after.as_bytes() {
+            [b'}'] => return Some(header),
+            [b',', ..] => rest = &after[1..],
+            _ => return None,
+        }
+    }
+}
+
+/// A JSON string at the start of `text` made of printable ASCII without
+/// escapes, and what follows it.
+#[inline]
+fn flat_string(text: &str) -> Option<(&str, &str)> {
+    let bytes = text.as_bytes();
+    if bytes.first() != Some(&b'"') {
+        return None;
+    }
+    for (end, &byte) in bytes.iter().enumerate().skip(1) {
+        match byte {
+            b'"' => return Some((&text[1..end], &text[end + 1..])),
+            b'\\' => return None,
+            b' '..=b'~' => {}
+            _ => return None,
+        }
+    }
+    None
 }
 
 struct HeaderVisitor<'a> {
@@ -252,6 +338,62 @@ mod tests {
                     }
                 ),
                 "{json:?}: {err}"
+            );
+        }
+    }
+
+    /// The serde path alone, to hold [`parse_flat`] to it.
+    fn parse_with_serde(bytes: &[u8]) -> Result<RawHeader<'_>, Error> {
+        crate::json_object::parse(bytes, Part::Header, |de, duplicate| {
+            de.deserialize_map(HeaderVisitor { duplicate })
+        })
+    }
+
+    #[test]
+    fn the_flat_reading_agrees_with_serde_or_steps_aside() {
+        let flat = [
+            r#"{"alg":"HS256"}"#,
+            r#"{"alg":"ES256","typ":"at+jwt","kid":"2026-11"}"#,
+            r#"{"typ":"JWT","alg":"none"}"#,
+            r#"{"alg":"RS256","cty":"JWT"}"#,
+            r#"{"alg":"HS256","crit":"exp","b64":"false"}"#,
+            r#"{"alg":"","kid":" ~!#$%&'()*+,-./:;<=>?@[]^_`{|}"}"#,
+            r#"{"b64":"1","crit":"2","kid":"3","cty":"4","typ":"5","alg":"EdDSA"}"#,
+        ];
+        for json in flat {
+            let header = parse_flat(json.as_bytes());
+            assert!(header.is_some(), "{json}");
+            assert_eq!(header, parse_with_serde(json.as_bytes()).ok(), "{json}");
+        }
+        let not_flat = [
+            &br#"{}"#[..],
+            br#" {"alg":"HS256"}"#,
+            br#"{"alg":"HS256"} "#,
+            br#"{"alg": "HS256"}"#,
+            br#"{"alg":"HS256",}"#,
+            br#"{"alg":"HS256"}x"#,
+            br#"{"alg":"HS256","alg":"none"}"#,
+            br#"{"alg":"HS256","\u0061lg":"none"}"#,
+            br#"{"alg":"HS\u0032256"}"#,
+            br#"{"alg":"HS256","kid":1}"#,
+            br#"{"alg":"HS256","kid":null}"#,
+            br#"{"alg":"HS256","crit":["exp"]}"#,
+            br#"{"alg":"HS256","b64":false}"#,
+            "{\"alg\":\"HS256\",\"kid\":\"k\u{e9}\"}".as_bytes(),
+            b"{\"alg\":\"HS\t256\"}",
+            b"{\"alg\":\"HS256\x7f\"}",
+            br#"{"alg":"RS256","x5u":"https://evil"}"#,
+            br#"{"jku":"","alg":"RS256"}"#,
+            br#"{"alg":"HS256","typ":"a","alg":"HS256"}"#,
+            br#"{"alg":"HS256""#,
+            br#"{"alg""#,
+        ];
+        for json in not_flat {
+            assert_eq!(
+                parse_flat(json),
+                None,
+                "{:?}",
+                String::from_utf8_lossy(json)
             );
         }
     }

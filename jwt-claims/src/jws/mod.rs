@@ -37,8 +37,12 @@ pub const DEFAULT_MAX_TOKEN_SIZE: usize = 64 * 1024;
 /// The longest signature any supported algorithm makes (RSA-8192).
 const MAX_SIGNATURE_LEN: usize = 1024;
 
+/// The longest HMAC, ECDSA or Ed25519 signature (HS512, ES384: 64 and 96
+/// bytes) fits this.
+const SMALL_SIGNATURE_LEN: usize = 128;
+
 /// Headers up to this size decode on the stack.
-const INLINE_HEADER_LEN: usize = 512;
+const INLINE_HEADER_LEN: usize = 256;
 
 /// How the `typ` header is checked.
 #[derive(Clone, Copy, Debug)]
@@ -102,22 +106,25 @@ pub(crate) fn verify(token: &str, limit: usize, rules: &Rules<'_>) -> Result<Che
         heap = base64url::decode(segments.header);
         heap.as_deref()
     }
-    .ok_or(Error::InvalidBase64 { part: Part::Header })?;
+    .ok_or_else(|| segments.malformed(Part::Header))?;
     let mut payload = Vec::new();
-    base64url::decode_into(segments.payload, &mut payload).ok_or(Error::InvalidBase64 {
-        part: Part::Payload,
-    })?;
-    let mut signature_buf = [0u8; MAX_SIGNATURE_LEN];
-    let signature = match base64url::decode_slice(segments.signature, &mut signature_buf) {
+    base64url::decode_into(segments.payload, &mut payload)
+        .ok_or_else(|| segments.malformed(Part::Payload))?;
+    // Only RSA signatures need the large buffer; zeroing it is not free.
+    let mut small = [0u8; SMALL_SIGNATURE_LEN];
+    let mut large;
+    let signature_buf: &mut [u8] = if segments.signature.len() * 3 / 4 <= SMALL_SIGNATURE_LEN {
+        &mut small
+    } else {
+        large = [0u8; MAX_SIGNATURE_LEN];
+        &mut large
+    };
+    let signature = match base64url::decode_slice(segments.signature, signature_buf) {
         Some(signature) => signature,
         None if base64url::decode(segments.signature).is_some() => {
             return Err(Error::InvalidSignature);
         }
-        None => {
-            return Err(Error::InvalidBase64 {
-                part: Part::Signature,
-            });
-        }
+        None => return Err(segments.malformed(Part::Signature)),
     };
 
     let header = header::parse(header_bytes)?;
@@ -237,9 +244,11 @@ fn select_key<'k>(
 fn check_type(rule: TypeRule<'_>, found: Option<&str>) -> Result<(), Error> {
     let accepted = match rule {
         TypeRule::Any => return Ok(()),
+        // The exact spelling first: the usual case, and cheaper than the
+        // case-insensitive media-type comparison it implies.
         TypeRule::Policy(policy) => (
             policy.token_type(),
-            found.map(|typ| policy.accepts_type(typ)),
+            found.map(|typ| typ == policy.token_type() || policy.accepts_type(typ)),
         ),
         TypeRule::Exactly(expected) => (
             expected,
@@ -256,42 +265,63 @@ fn check_type(rule: TypeRule<'_>, found: Option<&str>) -> Result<(), Error> {
     }
 }
 
-/// Builds `header.payload.signature` from the header and payload JSON.
-pub(crate) fn sign_compact(
-    header_json: &[u8],
-    payload_json: &[u8],
+/// Builds `header.payload.signature` from `json`: the header JSON in its
+/// first `header_len` bytes, the payload after. The signature is made into
+/// `json`'s allocation once both are encoded, so a token costs two
+/// allocations, `json` and the token itself.
+pub(crate) fn sign_json(
+    mut json: Vec<u8>,
+    header_len: usize,
     key: &SigningKey,
 ) -> Result<String, Error> {
-    let mut token = String::with_capacity((header_json.len() + payload_json.len()) * 4 / 3 + 96);
-    base64url::encode_into(header_json, &mut token);
+    let (header, payload) = json.split_at(header_len);
+    let mut token = String::with_capacity(json.len() * 4 / 3 + 96);
+    base64url::encode_into(header, &mut token);
     token.push('.');
-    base64url::encode_into(payload_json, &mut token);
-    let mut signature = Vec::with_capacity(64);
-    key.sign_into(token.as_bytes(), &mut signature)?;
+    base64url::encode_into(payload, &mut token);
+    json.clear();
+    key.sign_into(token.as_bytes(), &mut json)?;
     token.push('.');
-    base64url::encode_into(&signature, &mut token);
+    base64url::encode_into(&json, &mut token);
     Ok(token)
 }
 
-/// The header JSON for `key`, with `typ` and optional `cty`.
-pub(crate) fn header_json(key: &SigningKey, typ: Option<&str>, cty: Option<&str>) -> Vec<u8> {
-    #[derive(serde::Serialize)]
-    struct Header<'a> {
-        alg: &'static str,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        typ: Option<&'a str>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        cty: Option<&'a str>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        kid: Option<&'a str>,
+/// Appends the header JSON for `key`, with `typ` and optional `cty`, to
+/// `out`: `{"alg":…,"typ":…,"cty":…,"kid":…}`, absent members left out,
+/// strings escaped by serde_json, as a derived `Serialize` would write it.
+pub(crate) fn write_header_json(
+    out: &mut Vec<u8>,
+    key: &SigningKey,
+    typ: Option<&str>,
+    cty: Option<&str>,
+) {
+    // Algorithm names are plain ASCII: nothing to escape.
+    out.extend_from_slice(b"{\"alg\":\"");
+    out.extend_from_slice(key.algorithm().name().as_bytes());
+    out.push(b'"');
+    for (name, value) in [("typ", typ), ("cty", cty), ("kid", key.kid())] {
+        if let Some(value) = value {
+            out.extend_from_slice(b",\"");
+            out.extend_from_slice(name.as_bytes());
+            out.extend_from_slice(b"\":");
+            serde_json::to_writer(&mut *out, value).expect("writing to a Vec cannot fail");
+        }
     }
-    let header = Header {
-        alg: key.algorithm().name(),
-        typ,
-        cty,
-        kid: key.kid(),
-    };
-    serde_json::to_vec(&header).expect("a header of strings always serializes")
+    out.push(b'}');
+}
+
+/// Signs `payload` under the header for `key`, `typ` and `cty`.
+pub(crate) fn sign_payload(
+    key: &SigningKey,
+    typ: Option<&str>,
+    cty: Option<&str>,
+    payload: &[u8],
+) -> Result<String, Error> {
+    let mut json = Vec::with_capacity(payload.len() + 96);
+    write_header_json(&mut json, key, typ, cty);
+    let header_len = json.len();
+    json.extend_from_slice(payload);
+    sign_json(json, header_len, key)
 }
 
 /// Signs `payload` as a compact JWS with `typ` (if any) and the key's
@@ -300,7 +330,7 @@ pub(crate) fn header_json(key: &SigningKey, typ: Option<&str>, cty: Option<&str>
 /// # Errors
 /// [`Error::SigningFailed`] if the crypto backend fails.
 pub fn sign(key: &SigningKey, typ: Option<&str>, payload: &[u8]) -> Result<String, Error> {
-    sign_compact(&header_json(key, typ, None), payload, key)
+    sign_payload(key, typ, None, payload)
 }
 
 /// The checked header of a verified JWS.
@@ -461,5 +491,65 @@ impl JwsVerifier {
             });
         }
         Ok(VerifiedJws { header, payload })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::HmacKey;
+
+    /// What [`write_header_json`] replaced: a derived `Serialize`.
+    fn derived_header_json(key: &SigningKey, typ: Option<&str>, cty: Option<&str>) -> Vec<u8> {
+        #[derive(serde::Serialize)]
+        struct Header<'a> {
+            alg: &'static str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            typ: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            cty: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            kid: Option<&'a str>,
+        }
+        serde_json::to_vec(&Header {
+            alg: key.algorithm().name(),
+            typ,
+            cty,
+            kid: key.kid(),
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn header_json_is_what_a_derived_serialize_writes() {
+        let plain: SigningKey = HmacKey::new(Algorithm::HS384, &[1; 48]).unwrap().into();
+        let with_kid: SigningKey = HmacKey::new(Algorithm::HS256, &[1; 32])
+            .unwrap()
+            .with_kid("k\"1\\\u{7}é")
+            .into();
+        for key in [&plain, &with_kid] {
+            for typ in [None, Some("at+jwt"), Some("a\"b\\c\n\u{1f}\u{2028}😀")] {
+                for cty in [None, Some("JWT")] {
+                    let mut written = Vec::new();
+                    write_header_json(&mut written, key, typ, cty);
+                    assert_eq!(
+                        String::from_utf8(written).unwrap(),
+                        String::from_utf8(derived_header_json(key, typ, cty)).unwrap()
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn signs_header_and_payload_from_one_buffer() {
+        let key = HmacKey::new(Algorithm::HS256, &[2; 32]).unwrap();
+        let token = sign(&key.clone().into(), Some("webhook"), br#"{"event":"paid"}"#).unwrap();
+        let verified = JwsVerifier::new(key)
+            .with_type("webhook")
+            .verify(&token)
+            .unwrap();
+        assert_eq!(verified.payload(), br#"{"event":"paid"}"#);
+        assert_eq!(token.split('.').count(), 3);
     }
 }
