@@ -5,8 +5,9 @@
 //!
 //! The tools run as `tests/interop/pyjwt_tool.py` and `jose_tool.mjs`,
 //! one process per test, with a batch of jobs as JSON on stdin. They are
-//! installed by `./scripts/test`, which points `JWT_CLAIMS_INTEROP` at
-//! them; without it these tests fail and say so.
+//! installed by `./scripts/test` into `tests/interop` (or where
+//! `JWT_CLAIMS_INTEROP` points); when they are missing these tests fail
+//! and say to run the script.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -196,10 +197,11 @@ const TOOLS: [Tool; 2] = [Tool::PyJwt, Tool::Jose];
 fn interop_dir() -> PathBuf {
     let setup = "the interop tools (PyJWT, jose) are not set up: run the test suite with \
                  ./scripts/test, which installs them into tests/interop and sets JWT_CLAIMS_INTEROP";
-    let dir = PathBuf::from(
-        std::env::var_os(INTEROP_ENV)
-            .unwrap_or_else(|| panic!("{INTEROP_ENV} is not set: {setup}")),
-    );
+    // Where ./scripts/test installs them, unless told otherwise: after one
+    // run of the script, plain `cargo test` finds them too.
+    let dir = std::env::var_os(INTEROP_ENV)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("interop"));
     for needed in [".venv/bin/python", "node_modules/jose/package.json"] {
         assert!(
             dir.join(needed).exists(),
