@@ -13,21 +13,6 @@ use jwt_claims::jws::{self, JwsVerifier};
 use jwt_claims::{Algorithm, Error, HmacKey, JwkSet, PrivateKey, PublicKey};
 use libfuzzer_sys::fuzz_target;
 
-const ALGORITHMS: [Algorithm; 12] = [
-    Algorithm::HS256,
-    Algorithm::HS384,
-    Algorithm::HS512,
-    Algorithm::RS256,
-    Algorithm::RS384,
-    Algorithm::RS512,
-    Algorithm::PS256,
-    Algorithm::PS384,
-    Algorithm::PS512,
-    Algorithm::ES256,
-    Algorithm::ES384,
-    Algorithm::EdDSA,
-];
-
 fn public_round_trips(key: &PublicKey) {
     let jwk = key.to_jwk();
     let again = PublicKey::from_jwk(key.algorithm(), &jwk)
@@ -62,7 +47,7 @@ fuzz_target!(|data: &[u8]| {
     let Some((&selector, bytes)) = data.split_first() else {
         return;
     };
-    let algorithm = ALGORITHMS[usize::from(selector) % ALGORITHMS.len()];
+    let algorithm = Algorithm::ALL[usize::from(selector) % Algorithm::ALL.len()];
     let text = std::str::from_utf8(bytes).ok();
     let outcome = match (selector / 12) % 8 {
         0 => PrivateKey::from_pem(algorithm, bytes).map(private_signs),

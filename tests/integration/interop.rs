@@ -26,22 +26,6 @@ use crate::support::*;
 /// Where `./scripts/test` installed the tools: the `tests/interop` folder.
 const INTEROP_ENV: &str = "JWT_CLAIMS_INTEROP";
 
-/// Every algorithm jwt-claims supports.
-const ALGORITHMS: [Algorithm; 12] = [
-    Algorithm::HS256,
-    Algorithm::HS384,
-    Algorithm::HS512,
-    Algorithm::RS256,
-    Algorithm::RS384,
-    Algorithm::RS512,
-    Algorithm::PS256,
-    Algorithm::PS384,
-    Algorithm::PS512,
-    Algorithm::ES256,
-    Algorithm::ES384,
-    Algorithm::EdDSA,
-];
-
 /// The HMAC secret of every HS* case: 64 bytes, enough for HS512.
 const INTEROP_SECRET: &[u8; 64] =
     b"jwt-claims interop secret, 64 bytes long for HS512 as RFC 7518!!";
@@ -162,7 +146,7 @@ fn verifying_key(algorithm: Algorithm) -> VerifyingKey {
 
 /// A verifier holding a key of every algorithm for both purposes.
 fn interop_verifier() -> Verifier {
-    ALGORITHMS
+    Algorithm::ALL
         .into_iter()
         .fold(verifier_builder(), |builder, algorithm| {
             builder
@@ -303,13 +287,13 @@ impl Tool {
 // ----- their tokens, decoded here -----
 
 fn decode_tokens_of_every_algorithm_from(tool: Tool) {
-    let cases: Vec<_> = ALGORITHMS
+    let cases: Vec<_> = Algorithm::ALL
         .iter()
         .map(|&algorithm| (algorithm, "access", access_claims()))
         .collect();
     let tokens = tool.mint(&cases);
     let verifier = interop_verifier();
-    for (algorithm, token) in ALGORITHMS.into_iter().zip(tokens) {
+    for (algorithm, token) in Algorithm::ALL.into_iter().zip(tokens) {
         let decoded = verifier
             .decode::<InteropAccess>(&token)
             .unwrap_or_else(|err| panic!("{tool:?} {algorithm}: {err}"));
@@ -450,7 +434,7 @@ fn tokens_from_pyjwt_and_jose_expire_here_one_second_past_exp() {
 // ----- tokens minted here, verified there -----
 
 fn verify_tokens_of_every_algorithm_in(tool: Tool) {
-    let tokens: Vec<String> = ALGORITHMS
+    let tokens: Vec<String> = Algorithm::ALL
         .iter()
         .map(|&algorithm| {
             signer(algorithm)
@@ -461,7 +445,7 @@ fn verify_tokens_of_every_algorithm_in(tool: Tool) {
                 .into_string()
         })
         .collect();
-    let cases: Vec<_> = ALGORITHMS
+    let cases: Vec<_> = Algorithm::ALL
         .iter()
         .zip(&tokens)
         .map(|(&algorithm, token)| (algorithm, token.as_str(), "access", "billing", NOW))

@@ -81,7 +81,7 @@ pub(super) fn public_key(algorithm: Algorithm, json: &str) -> Result<PublicKey, 
         }
         KeyFamily::Ec => ec_point(algorithm, &jwk)?,
         KeyFamily::Okp => fixed(algorithm, "x", &jwk.x, 32)?.to_vec(),
-        KeyFamily::Hmac => unreachable!("check_common rejects HMAC algorithms for asymmetric keys"),
+        KeyFamily::Hmac => return Err(super::public::hmac_algorithm(algorithm)),
     };
     with_kid(
         PublicKey::from_raw(algorithm, &raw)?,
@@ -138,7 +138,7 @@ pub(super) fn private_key(algorithm: Algorithm, json: &str) -> Result<PrivateKey
             let seed = fixed(algorithm, "d", &jwk.d, 32)?;
             PrivateKey::from_ed25519_parts(&seed, &fixed(algorithm, "x", &jwk.x, 32)?)?
         }
-        KeyFamily::Hmac => unreachable!("check_common rejects HMAC algorithms for asymmetric keys"),
+        KeyFamily::Hmac => return Err(super::public::hmac_algorithm(algorithm)),
     };
     with_kid(key, jwk.kid, PrivateKey::with_kid)
 }
