@@ -168,6 +168,45 @@ mod deprecated {
     }
 }
 
+/// A claims type stamped out by `macro_rules!`: each `$value:expr` reaches
+/// the derive wrapped in an invisible group, which it sees through.
+mod macro_fragments {
+    use std::time::Duration;
+
+    use jwt_claims::{Algorithm, Claims, RegisteredClaim};
+    use serde::{Deserialize, Serialize};
+
+    macro_rules! claims_type {
+        ($name:ident, $typ:expr, $aud:expr, $algs:expr, $ttl:literal, $require:expr) => {
+            #[derive(Serialize, Deserialize, Claims)]
+            #[jwt(typ = $typ, aud = $aud, algs = $algs, ttl = $ttl, require = $require)]
+            pub(super) struct $name {}
+        };
+    }
+
+    claims_type!(
+        Stamped,
+        "stamped",
+        ["billing", "reports"],
+        ["ES256", "EdDSA"],
+        "5m",
+        ["sub"]
+    );
+
+    #[test]
+    fn values_from_macro_fragments_are_read_like_written_ones() {
+        let policy = Stamped::policy();
+        assert_eq!(policy.token_type(), "stamped");
+        assert_eq!(
+            policy.audiences().collect::<Vec<_>>(),
+            ["billing", "reports"]
+        );
+        assert_eq!(policy.algorithms(), [Algorithm::ES256, Algorithm::EdDSA]);
+        assert_eq!(policy.ttl(), Some(Duration::from_secs(5 * 60)));
+        assert_eq!(policy.required(), [RegisteredClaim::Subject]);
+    }
+}
+
 /// The derive keeps its own list of algorithm names (a proc-macro cannot
 /// depend on the runtime it expands to): every runtime algorithm must be
 /// accepted by name and land as the same variant.

@@ -2,16 +2,17 @@
 //!
 //! This stage knows the key set and the `key = value` syntax, nothing about
 //! what a value means: it reports unknown, duplicate and value-less keys and
-//! hands each value on as an unparsed [`Expr`] for the model to interpret.
-//! Values are cut at the next top-level comma and parsed on their own, so one
-//! malformed value does not hide the mistakes after it.
+//! hands each value on as a [`Value`] (a literal, a path or a list) for the
+//! model to interpret. Values are cut at the next top-level comma and parsed
+//! on their own, so one malformed value does not hide the mistakes after it.
 
 use proc_macro2::{Group, Ident, TokenStream, TokenTree};
 use syn::meta::ParseNestedMeta;
 use syn::parse::{ParseStream, Parser};
-use syn::{Attribute, Expr, Path, Token, token};
+use syn::{Attribute, Path, Token, token};
 
 use crate::errors::Errors;
+use crate::value::Value;
 
 /// The name of our attribute, on the struct and on fields.
 const ATTRIBUTE: &str = "jwt";
@@ -118,7 +119,7 @@ pub(crate) struct Entry {
     /// The key as written, for spans.
     pub(crate) ident: Ident,
     /// The value; `None` when it was missing or unparsable (already reported).
-    pub(crate) value: Option<Expr>,
+    pub(crate) value: Option<Value>,
 }
 
 /// Everything the struct's `#[jwt(...)]` attributes say, in source order.
@@ -190,9 +191,9 @@ impl ContainerAttrs {
             return Ok(());
         }
         let value = match read_value(meta, key.name(), key.example(), errors)? {
-            Value::Read(expr) => Some(expr),
-            Value::Missing => None,
-            Value::RunsOn => {
+            Read::Value(value) => Some(value),
+            Read::Missing => None,
+            Read::RunsOn => {
                 self.complete = false;
                 None
             }
@@ -274,9 +275,9 @@ fn unknown_key_message(name: &str) -> String {
 }
 
 /// The outcome of reading the value after a key.
-enum Value {
-    /// A value, parsed as an expression.
-    Read(Expr),
+enum Read {
+    /// A value.
+    Value(Value),
     /// No usable value (reported).
     Missing,
     /// A value followed by another `key = ...` without a comma (reported):
@@ -290,21 +291,21 @@ fn read_value(
     name: &str,
     example: &str,
     errors: &mut Errors,
-) -> syn::Result<Value> {
+) -> syn::Result<Read> {
     if meta.input.peek(token::Paren) {
         let group: Group = meta.input.parse()?;
         errors.at(
             group,
             format!("`{name}` takes its value after `=`, like {example}"),
         );
-        return Ok(Value::Missing);
+        return Ok(Read::Missing);
     }
     if !meta.input.peek(Token![=]) {
         errors.at(
             &meta.path,
             format!("`{name}` needs a value, like {example}"),
         );
-        return Ok(Value::Missing);
+        return Ok(Read::Missing);
     }
     let eq: Token![=] = meta.input.parse()?;
     let tokens = take_until_comma(meta.input)?;
@@ -313,15 +314,15 @@ fn read_value(
             eq,
             format!("`{name}` needs a value after `=`, like {example}"),
         );
-        return Ok(Value::Missing);
+        return Ok(Read::Missing);
     }
-    let expr_then_rest = |input: ParseStream<'_>| {
-        let expr: Expr = input.parse()?;
+    let value_then_rest = |input: ParseStream<'_>| {
+        let value: Value = input.parse()?;
         let rest: TokenStream = input.parse()?;
-        Ok((expr, rest))
+        Ok((value, rest))
     };
-    match expr_then_rest.parse2(tokens.clone()) {
-        Ok((expr, rest)) if rest.is_empty() => Ok(Value::Read(expr)),
+    match value_then_rest.parse2(tokens.clone()) {
+        Ok((value, rest)) if rest.is_empty() => Ok(Read::Value(value)),
         Ok((_, rest)) if starts_an_entry(&rest) => {
             let next_key = rest.into_iter().next();
             let message = match &next_key {
@@ -329,14 +330,14 @@ fn read_value(
                 None => "missing `,`".to_owned(),
             };
             errors.at(next_key, message);
-            Ok(Value::RunsOn)
+            Ok(Read::RunsOn)
         }
         _ => {
             errors.at(
                 tokens,
                 format!("malformed value of `{name}`; expected something like {example}"),
             );
-            Ok(Value::Missing)
+            Ok(Read::Missing)
         }
     }
 }
@@ -537,6 +538,24 @@ mod tests {
         );
         assert!(attrs.complete);
         assert_eq!(value_of(&attrs, Key::Typ), "\"access\"");
+    }
+
+    #[test]
+    fn only_literals_paths_and_lists_are_values() {
+        let (attrs, errors) = read(parse_quote! {
+            #[jwt(ttl = -5, typ = ("access"), aud = ["billing" "reports"], iss = "https://i")]
+            struct Access;
+        });
+        assert_eq!(
+            errors,
+            [
+                "malformed value of `ttl`; expected something like `ttl = \"15m\"`",
+                "malformed value of `typ`; expected something like `typ = \"access\"`",
+                "malformed value of `aud`; expected something like `aud = \"billing\"` or `aud = [\"billing\", \"reports\"]`",
+            ]
+        );
+        assert!(attrs.complete);
+        assert_eq!(value_of(&attrs, Key::Iss), "\"https://i\"");
     }
 
     #[test]

@@ -8,7 +8,8 @@
 //! tested with `parse_quote!` and only this file touches
 //! `proc_macro::TokenStream`:
 //!
-//! 1. `attr`: reads `#[jwt(...)]` into spanned key/value entries.
+//! 1. `attr`: reads `#[jwt(...)]` into spanned key/value entries, each
+//!    value in the small grammar of `value`.
 //! 2. `model`: interprets each value into a typed model (with
 //!    `duration`, `serde_name` and `nested_type`).
 //! 3. `validate`: rules that weigh one part of the model against another.
@@ -27,6 +28,7 @@ mod model;
 mod nested_type;
 mod serde_name;
 mod validate;
+mod value;
 
 use proc_macro::TokenStream;
 use syn::{DeriveInput, parse_macro_input};

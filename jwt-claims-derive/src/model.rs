@@ -8,13 +8,14 @@
 
 use proc_macro2::TokenStream;
 use quote::ToTokens;
-use syn::{Data, DeriveInput, Expr, ExprLit, Fields, Generics, Ident, Lit, LitStr, Type};
+use syn::{Data, DeriveInput, Fields, Generics, Ident, LitStr, Type};
 
 use crate::attr::{ContainerAttrs, Entry, FieldAttrs, Key};
 use crate::duration;
 use crate::errors::Errors;
 use crate::nested_type::{self, Holding};
 use crate::serde_name::{FieldNames, SerdeContainer};
+use crate::value::Value;
 
 /// The message for every input that is not a struct with named fields.
 pub(crate) const NOT_A_NAMED_STRUCT: &str =
@@ -312,18 +313,14 @@ impl Policy {
 }
 
 /// The string literal `value`, or an error saying `key` takes one.
-fn string<'e>(value: &'e Expr, key: Key, errors: &mut Errors) -> Option<&'e LitStr> {
-    match ungroup(value) {
-        Expr::Lit(ExprLit {
-            lit: Lit::Str(lit), ..
-        }) => return Some(lit),
-        Expr::Array(_) if key == Key::Alg => errors.at(
+fn string<'e>(value: &'e Value, key: Key, errors: &mut Errors) -> Option<&'e LitStr> {
+    match value {
+        Value::Str(lit) => return Some(lit),
+        Value::List(_) if key == Key::Alg => errors.at(
             value,
             "`alg` takes one algorithm; for several, write `algs = [\"ES256\", \"EdDSA\"]`",
         ),
-        Expr::Lit(ExprLit {
-            lit: Lit::Int(int), ..
-        }) if is_duration(key) => {
+        Value::Int(int) if is_duration(key) => {
             // `ttl = 900` and `ttl = 15m` (an integer with suffix `m`).
             let example = match int.suffix() {
                 "" => format!("\"{}s\"", int.base10_digits()),
@@ -346,8 +343,8 @@ fn string<'e>(value: &'e Expr, key: Key, errors: &mut Errors) -> Option<&'e LitS
 }
 
 /// The string literals of the list `value`, or an error saying `key` takes one.
-fn string_list<'e>(value: &'e Expr, key: Key, errors: &mut Errors) -> Option<Vec<&'e LitStr>> {
-    let Expr::Array(array) = ungroup(value) else {
+fn string_list<'e>(value: &'e Value, key: Key, errors: &mut Errors) -> Option<Vec<&'e LitStr>> {
+    let Value::List(list) = value else {
         let message = match key {
             Key::Algs => "`algs` takes a list, like `algs = [\"ES256\", \"EdDSA\"]`; \
                           for one algorithm, write `alg = \"ES256\"`"
@@ -362,11 +359,9 @@ fn string_list<'e>(value: &'e Expr, key: Key, errors: &mut Errors) -> Option<Vec
         return None;
     };
     let mut literals = Vec::new();
-    for element in &array.elems {
-        match ungroup(element) {
-            Expr::Lit(ExprLit {
-                lit: Lit::Str(lit), ..
-            }) => literals.push(lit),
+    for element in &list.elems {
+        match element {
+            Value::Str(lit) => literals.push(lit),
             _ => errors.at(
                 element,
                 format!(
@@ -378,20 +373,12 @@ fn string_list<'e>(value: &'e Expr, key: Key, errors: &mut Errors) -> Option<Vec
         }
     }
     // A list with a malformed element is reported, not half-used.
-    (literals.len() == array.elems.len()).then_some(literals)
+    (literals.len() == list.elems.len()).then_some(literals)
 }
 
 /// Whether `key` takes a duration.
 fn is_duration(key: Key) -> bool {
     matches!(key, Key::Ttl | Key::Leeway | Key::MaxAge)
-}
-
-/// Sees through the invisible groups `macro_rules!` wraps fragments in.
-fn ungroup(mut expr: &Expr) -> &Expr {
-    while let Expr::Group(group) = expr {
-        expr = &group.expr;
-    }
-    expr
 }
 
 /// `typ`: non-empty visible ASCII, because it is compared with the `typ`
@@ -427,9 +414,9 @@ fn typ(lit: &LitStr, errors: &mut Errors) -> Option<String> {
 }
 
 /// `aud`: one string or a non-empty list of distinct, non-empty strings.
-fn audiences(value: &Expr, errors: &mut Errors) -> Vec<String> {
-    let literals = match ungroup(value) {
-        Expr::Array(_) => string_list(value, Key::Aud, errors),
+fn audiences(value: &Value, errors: &mut Errors) -> Vec<String> {
+    let literals = match value {
+        Value::List(_) => string_list(value, Key::Aud, errors),
         _ => string(value, Key::Aud, errors).map(|lit| vec![lit]),
     };
     let Some(literals) = literals else {
@@ -498,7 +485,7 @@ fn algorithm(lit: &LitStr, errors: &mut Errors) -> Option<Algorithm> {
 }
 
 /// `algs`: a non-empty list of distinct algorithms.
-fn algorithm_list(value: &Expr, errors: &mut Errors) -> Option<AlgorithmList> {
+fn algorithm_list(value: &Value, errors: &mut Errors) -> Option<AlgorithmList> {
     let literals = string_list(value, Key::Algs, errors)?;
     if literals.is_empty() {
         errors.at(
@@ -527,7 +514,7 @@ fn algorithm_list(value: &Expr, errors: &mut Errors) -> Option<AlgorithmList> {
 
 /// `ttl`, `leeway`, `max_age`: a duration string, in seconds; `ttl` and
 /// `max_age` must be longer than zero.
-fn duration(entry: &Entry, value: &Expr, errors: &mut Errors) -> Option<u64> {
+fn duration(entry: &Entry, value: &Value, errors: &mut Errors) -> Option<u64> {
     let key = entry.key;
     let lit = string(value, key, errors)?;
     let secs = match duration::parse_seconds(&lit.value()) {
@@ -552,7 +539,7 @@ fn duration(entry: &Entry, value: &Expr, errors: &mut Errors) -> Option<u64> {
 }
 
 /// `require`: a list of distinct claims from [`RequiredClaim`].
-fn required_claims(value: &Expr, errors: &mut Errors) -> Vec<RequiredClaim> {
+fn required_claims(value: &Value, errors: &mut Errors) -> Vec<RequiredClaim> {
     let Some(literals) = string_list(value, Key::Require, errors) else {
         return Vec::new();
     };

@@ -405,6 +405,8 @@ fn ser_and_de(meta: &ParseNestedMeta<'_>) -> syn::Result<Renames> {
 }
 
 /// Reads `= "string"`; other values (serde's to reject) give `None`.
+/// Parsed as serde_derive parses it (an `Expr`, seen through invisible
+/// groups), so both derives see the same string.
 fn string_value(meta: &ParseNestedMeta<'_>) -> syn::Result<Option<Text>> {
     let mut expr: Expr = meta.value()?.parse()?;
     while let Expr::Group(group) = expr {
