@@ -571,11 +571,16 @@ mod tests {
 
     #[test]
     fn attribute_without_parentheses_leaves_the_attributes_incomplete() {
-        let (attrs, errors) = read(parse_quote! {
-            #[jwt]
-            struct Access;
-        });
-        assert_eq!(errors.len(), 1);
+        let input: DeriveInput = syn::parse_str("#[jwt]\nstruct Access;").unwrap();
+        let mut errors = Errors::new();
+        let attrs = ContainerAttrs::read(&input.attrs, &mut errors);
+        assert_eq!(
+            errors.messages_at(),
+            [(
+                "expected attribute arguments in parentheses: #[jwt(...)]".to_owned(),
+                "1:3 jwt".to_owned()
+            )]
+        );
         assert!(attrs.found);
         assert!(!attrs.complete);
     }

@@ -57,6 +57,25 @@ impl Errors {
             .map(|error| error.to_string())
             .collect()
     }
+
+    /// Every message recorded so far, in order, with where its error
+    /// points: `line:column` (both from 1, as the compiler counts) and the
+    /// source text underlined. Only input parsed from source text has
+    /// places; `parse_quote!` gives every token the same span.
+    #[cfg(test)]
+    pub(crate) fn messages_at(&self) -> Vec<(String, String)> {
+        self.combined
+            .iter()
+            .flat_map(|combined| combined.clone().into_iter())
+            .map(|error| {
+                let span = error.span();
+                let start = span.start();
+                let text = span.source_text().unwrap_or_default();
+                let place = format!("{}:{} {text}", start.line, start.column + 1);
+                (error.to_string(), place)
+            })
+            .collect()
+    }
 }
 
 #[cfg(test)]
@@ -77,6 +96,27 @@ mod tests {
         errors.at_span(Span::call_site(), "second");
         assert_eq!(errors.messages(), ["first", "second"]);
         let combined = errors.finish().unwrap_err();
-        assert_eq!(combined.into_iter().count(), 2);
+        let finished: Vec<String> = combined.into_iter().map(|e| e.to_string()).collect();
+        assert_eq!(finished, ["first", "second"]);
+    }
+
+    #[test]
+    fn errors_point_at_the_tokens_they_were_recorded_on() {
+        let source = "struct S {\n    a: u8,\n    b: Vec<u8>,\n}";
+        let input: syn::DeriveInput = syn::parse_str(source).unwrap();
+        let syn::Data::Struct(data) = &input.data else {
+            unreachable!("the source is a struct")
+        };
+        let fields: Vec<&syn::Field> = data.fields.iter().collect();
+        let mut errors = Errors::new();
+        errors.at(&fields[1].ty, "whole type");
+        errors.at_span(input.ident.span(), "one token");
+        assert_eq!(
+            errors.messages_at(),
+            [
+                ("whole type".to_owned(), "3:8 Vec<u8>".to_owned()),
+                ("one token".to_owned(), "1:8 S".to_owned()),
+            ]
+        );
     }
 }

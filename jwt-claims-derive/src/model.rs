@@ -670,8 +670,10 @@ mod tests {
             ]
         );
         assert_eq!(
-            errors(parse_quote! { #[jwt(typ = "accès")] struct S { a: u8 } }).len(),
-            1
+            errors(parse_quote! { #[jwt(typ = "accès")] struct S { a: u8 } }),
+            [
+                "`typ` must be visible ASCII without whitespace, like `typ = \"access\"`: it is compared with the JWT `typ` header (RFC 7515 §4.1.9); found 'è'"
+            ]
         );
     }
 

@@ -248,6 +248,24 @@ mod tests {
         errors.messages()
     }
 
+    /// Every error of building and validating the model of `source`, with
+    /// where each points (`line:column text`, see [`Errors::messages_at`]).
+    fn errors_at(source: &str) -> Vec<(String, String)> {
+        let input: DeriveInput = syn::parse_str(source).unwrap();
+        let mut errors = Errors::new();
+        let model = Claims::from_input(&input, &mut errors);
+        check(&model, &mut errors);
+        errors.messages_at()
+    }
+
+    /// `(message, place)` pairs, for comparing with [`errors_at`].
+    fn at<const N: usize>(expected: [(&str, &str); N]) -> Vec<(String, String)> {
+        expected
+            .into_iter()
+            .map(|(message, place)| (message.to_owned(), place.to_owned()))
+            .collect()
+    }
+
     #[test]
     fn a_wrapping_type_needs_no_audience_and_passes() {
         let input: DeriveInput = parse_quote! {
@@ -451,12 +469,18 @@ mod tests {
 
     #[test]
     fn a_field_named_by_both_directions_is_reported_once() {
-        let errors = errors(parse_quote! {
-            #[jwt(typ = "a", aud = "b")]
-            #[serde(rename_all(serialize = "snake_case"))]
-            struct S { exp: u64 }
-        });
-        assert_eq!(errors.len(), 1);
+        let errors = errors_at(
+            r#"#[jwt(typ = "a", aud = "b")]
+#[serde(rename_all(serialize = "snake_case"))]
+struct S { exp: u64 }"#,
+        );
+        assert_eq!(
+            errors,
+            at([(
+                "field `exp` becomes the registered claim `exp` through `rename_all = \"snake_case\"`, which jwt-claims owns: it writes and checks the registered claims, and `Decoded` gives access to them",
+                "3:12 exp",
+            )])
+        );
     }
 
     #[test]
@@ -473,11 +497,29 @@ mod tests {
 
     #[test]
     fn every_mistake_is_reported_together() {
-        let errors = errors(parse_quote! {
-            #[jwt(typ = "access", aud = ["billing", "billing"], alg = "none", ttl = "15")]
-            #[jwt(colour = "blue")]
-            enum E { A }
-        });
-        assert_eq!(errors.len(), 5, "{errors:#?}");
+        let errors = errors_at(
+            r#"#[jwt(typ = "access", aud = ["billing", "billing"], alg = "none", ttl = "15")]
+#[jwt(colour = "blue")]
+enum E { A }"#,
+        );
+        assert_eq!(
+            errors,
+            at([
+                (
+                    "unknown jwt attribute `colour`; expected one of: typ, aud, iss, alg, algs, ttl, leeway, max_age, require, wraps",
+                    "2:7 colour",
+                ),
+                ("duplicate audience \"billing\"", "1:41 \"billing\""),
+                (
+                    "`none` is never allowed: unsecured JWTs are rejected (RFC 8725 §3.1)",
+                    "1:59 \"none\"",
+                ),
+                (
+                    "invalid `ttl`: missing unit after `15`: write \"15s\", \"15m\", \"15h\" or \"15d\"",
+                    "1:73 \"15\"",
+                ),
+                (crate::model::NOT_A_NAMED_STRUCT, "3:1 enum"),
+            ])
+        );
     }
 }
