@@ -61,12 +61,10 @@ fn contenders<'a>(group: &str, state: &'a State) -> Vec<(&'static str, Run<'a>)>
             (
                 "jwt-claims-policy",
                 Box::new(|| {
-                    drop(black_box(
-                        state.verifier.decode_with_policy::<AccessFields>(
-                            black_box(&state.token),
-                            &state.policy,
-                        ),
-                    ))
+                    drop(black_box(state.verifier.decode_runtime::<AccessFields>(
+                        black_box(&state.token),
+                        state.policy,
+                    )))
                 }),
             ),
         ],
@@ -144,7 +142,7 @@ struct State {
     token: String,
     verifier: jwt_claims::Verifier,
     raised: jwt_claims::Verifier,
-    policy: jwt_claims::Policy,
+    policy: &'static jwt_claims::RuntimePurpose,
     floor_verifier: FloorVerifier,
     floor_signer: Option<FloorSigner>,
     signer: jwt_claims::Signer,
@@ -169,7 +167,7 @@ impl State {
                 .max_token_size(hostile::RAISED_LIMIT)
                 .build()
                 .expect("valid verifier"),
-            policy: fixture::runtime_policy(),
+            policy: fixture::runtime_purpose(),
             floor_verifier: FloorVerifier::new(alg),
             floor_signer: matches!(alg, Alg::HS256 | Alg::ES256).then(|| FloorSigner::new(alg)),
             signer: fixture::signer(alg),

@@ -10,8 +10,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use chrono::DateTime;
 use jwt_claims::{
-    Algorithm, Claims, FixedClock, HmacKey, Policy, PrivateKey, PublicKey, RegisteredClaim, Signer,
-    SigningKey, Verifier, VerifyingKey,
+    Algorithm, Claims, FixedClock, HmacKey, Policy, PrivateKey, PublicKey, RegisteredClaim,
+    RuntimePurpose, Signer, SigningKey, Verifier, VerifyingKey,
 };
 use serde::{Deserialize, Serialize};
 
@@ -158,10 +158,15 @@ impl Access {
     }
 }
 
-/// The same purpose built at run time, for `decode_with_policy`.
-pub fn runtime_policy() -> Policy {
-    Policy::new("bench.runtime-access", TOKEN_TYPE, [AUDIENCE])
-        .with_required([RegisteredClaim::Subject, RegisteredClaim::NotBefore])
+/// The same purpose built at run time, for `decode_runtime`: one identity
+/// for the process, so the verifier's keys registered for it are found.
+pub fn runtime_purpose() -> &'static RuntimePurpose {
+    static PURPOSE: std::sync::OnceLock<RuntimePurpose> = std::sync::OnceLock::new();
+    PURPOSE.get_or_init(|| {
+        let policy = Policy::new("bench.runtime-access", TOKEN_TYPE, [AUDIENCE])
+            .with_required([RegisteredClaim::Subject, RegisteredClaim::NotBefore]);
+        RuntimePurpose::new(policy).expect("a valid policy")
+    })
 }
 
 /// What a runtime-policy decode reads the purpose's claims into: a plain
@@ -289,7 +294,7 @@ pub fn verifier_builder(alg: Alg) -> jwt_claims::VerifierBuilder {
     Verifier::builder()
         .issuer(ISSUER)
         .key::<Access>(alg.verifying_key())
-        .policy_key(&runtime_policy(), alg.verifying_key())
+        .purpose_key(runtime_purpose(), alg.verifying_key())
 }
 
 /// The fixture token for `alg`: issued at [`ISSUED_AT`], expiring at

@@ -46,10 +46,10 @@ fn an_hs256_typed_decode_allocates_only_the_payload_buffer_beyond_the_claims_str
 fn an_hs256_runtime_policy_decode_allocates_as_the_typed_one() {
     let token = fixture::token(Alg::HS256);
     let verifier = fixture::verifier(Alg::HS256);
-    let policy = fixture::runtime_policy();
+    let policy = fixture::runtime_purpose();
     let count = allocations(|| {
         verifier
-            .decode_with_policy::<AccessFields>(black_box(&token), &policy)
+            .decode_runtime::<AccessFields>(black_box(&token), policy)
             .expect("accepted")
     });
     assert_eq!(count, OWNED_FIELDS + DECODE_OVERHEAD);

@@ -1,4 +1,4 @@
-//! The runtime-policy decode path: `Verifier::decode_with_policy` into a
+//! The runtime-policy decode path: `Verifier::decode_runtime` into a
 //! `serde_json::Value` and into a plain struct, with a `Policy` whose
 //! options (issuer, max age, leeway, required claims, algorithms) bits 1-6
 //! of the first byte switch on. The input format is in `src/lib.rs`.
@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use jwt_claims::{Algorithm, Policy, RegisteredClaim};
+use jwt_claims::{Algorithm, Policy, RegisteredClaim, RuntimePurpose};
 use jwt_claims_fuzz::{check_rejection, token, verifier};
 use libfuzzer_sys::fuzz_target;
 use serde::Deserialize;
@@ -50,8 +50,10 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let verifier = verifier();
-    let policy = policy(mode);
-    match verifier.decode_with_policy::<serde_json::Value>(&token, &policy) {
+    let Ok(purpose) = RuntimePurpose::new(policy(mode)) else {
+        unreachable!("every fuzzed policy describes a purpose");
+    };
+    match verifier.decode_runtime::<serde_json::Value>(&token, &purpose) {
         Ok(decoded) => {
             // The value holds no registered claim: they are in `registered()`.
             let value = decoded.claims();
@@ -63,7 +65,7 @@ fuzz_target!(|data: &[u8]| {
         }
         Err(err) => check_rejection(&err, &token),
     }
-    if let Err(err) = verifier.decode_with_policy::<Plain>(&token, &policy) {
+    if let Err(err) = verifier.decode_runtime::<Plain>(&token, &purpose) {
         check_rejection(&err, &token);
     }
 });

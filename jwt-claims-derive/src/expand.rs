@@ -194,7 +194,7 @@ fn wrapped_fns(model: &Claims<'_>) -> Option<TokenStream> {
         fn __from_wrapped(
             token: ::jwt_claims::__private::String,
         ) -> ::core::option::Option<Self> {
-            ::core::option::Option::Some(Self { #member: ::jwt_claims::Nested::__from_token(token) })
+            ::core::option::Option::Some(Self { #member: ::jwt_claims::__private::nested_from_token(token) })
         }
         fn __wrapped(&self) -> ::core::option::Option<&dyn ::jwt_claims::__private::Wrapped> {
             ::core::option::Option::Some(&self.#member)

@@ -4,12 +4,20 @@
 //! The claims type serializes into [`Flatten`], a serializer that accepts
 //! only a struct or a map and forwards its members into the outer object.
 //! A member named like a registered claim is refused, so a
-//! `#[serde(flatten)]` map cannot smuggle in a second `exp` or `aud`.
+//! `#[serde(flatten)]` map cannot smuggle in a second `exp` or `aud`; and
+//! a member name written twice (a field and a flattened map's key, or two
+//! flattened maps sharing a key) is refused, since last-wins readers
+//! (PyJWT, jose, `serde_json::Value`) would read the second value where
+//! the verifier refuses the token (RFC 7519 §4: claim names are unique).
+
+use std::borrow::Cow;
+use std::cell::Cell;
 
 use serde::Serialize;
 use serde::ser::{self, Impossible, SerializeMap, SerializeStruct, Serializer};
 
-use crate::{Policy, RegisteredClaim};
+use crate::json::MemberSet;
+use crate::{Error, Policy, RegisteredClaim};
 
 /// The registered claims to write.
 pub(crate) struct Registered<'a> {
@@ -24,8 +32,22 @@ pub(crate) struct Registered<'a> {
 
 /// Registered claims and the claims type, as one JSON object.
 pub(crate) struct Envelope<'a, T> {
+    /// A member name the claims type wrote twice, set when serialization
+    /// fails for it (serde's error can only carry a message).
+    pub(crate) duplicate: Cell<Option<String>>,
     pub(crate) registered: Registered<'a>,
     pub(crate) claims: &'a T,
+}
+
+impl<T> Envelope<'_, T> {
+    /// A failed serialization as our error: a duplicate member by name,
+    /// anything else as the claims' shape.
+    pub(crate) fn error(&self, err: &serde_json::Error) -> Error {
+        match self.duplicate.take() {
+            Some(name) => Error::DuplicateClaim { name },
+            None => shape_error(err),
+        }
+    }
 }
 
 impl<T: Serialize> Serialize for Envelope<'_, T> {
@@ -50,7 +72,11 @@ impl<T: Serialize> Serialize for Envelope<'_, T> {
         if let Some(jti) = r.jti {
             map.serialize_entry("jti", jti)?;
         }
-        self.claims.serialize(Flatten(&mut map))?;
+        let mut names = Names {
+            seen: MemberSet::default(),
+            duplicate: &self.duplicate,
+        };
+        self.claims.serialize(Flatten(&mut map, &mut names))?;
         map.end()
     }
 }
@@ -63,13 +89,39 @@ impl Serialize for Audiences<'_> {
     }
 }
 
-fn registered_member<E: ser::Error>(name: &str) -> Result<(), E> {
-    match RegisteredClaim::from_name(name) {
-        Some(claim) => Err(E::custom(format_args!(
-            "the claims type serializes \"{}\", a registered claim the signer writes",
-            claim.name()
-        ))),
-        None => Ok(()),
+/// The member names the claims type has written so far.
+struct Names<'e> {
+    seen: MemberSet<'static>,
+    duplicate: &'e Cell<Option<String>>,
+}
+
+impl Names<'_> {
+    /// Admits one member name: not a registered claim, not written before.
+    fn admit<E: ser::Error>(&mut self, name: Cow<'static, str>) -> Result<(), E> {
+        if let Some(claim) = RegisteredClaim::from_name(&name) {
+            return Err(E::custom(format_args!(
+                "the claims type serializes \"{}\", a registered claim the signer writes",
+                claim.name()
+            )));
+        }
+        let shown = crate::error::echo(&name);
+        if !self.seen.insert(name) {
+            self.duplicate.set(Some(shown));
+            return Err(E::custom("duplicate member"));
+        }
+        Ok(())
+    }
+}
+
+/// A map key's JSON member name, as serde_json writes it: strings as they
+/// are, integers and booleans as their text. `None` for keys serde_json
+/// refuses anyway.
+fn key_name<T: Serialize + ?Sized>(key: &T) -> Option<String> {
+    match serde_json::to_value(key).ok()? {
+        serde_json::Value::String(name) => Some(name),
+        serde_json::Value::Number(number) => Some(number.to_string()),
+        serde_json::Value::Bool(value) => Some(value.to_string()),
+        _ => None,
     }
 }
 
@@ -78,7 +130,7 @@ fn not_an_object<E: ser::Error>() -> E {
 }
 
 /// Forwards a struct's or map's members into the outer map `M`.
-struct Flatten<'m, M>(&'m mut M);
+struct Flatten<'m, 'n, M>(&'m mut M, &'m mut Names<'n>);
 
 macro_rules! refuse {
     ($($method:ident($($arg:ty),*)),* $(,)?) => {$(
@@ -88,15 +140,15 @@ macro_rules! refuse {
     )*};
 }
 
-impl<'m, M: SerializeMap> Serializer for Flatten<'m, M> {
+impl<'m, 'n, M: SerializeMap> Serializer for Flatten<'m, 'n, M> {
     type Ok = ();
     type Error = M::Error;
     type SerializeSeq = Impossible<(), M::Error>;
     type SerializeTuple = Impossible<(), M::Error>;
     type SerializeTupleStruct = Impossible<(), M::Error>;
     type SerializeTupleVariant = Impossible<(), M::Error>;
-    type SerializeMap = FlattenMap<'m, M>;
-    type SerializeStruct = FlattenStruct<'m, M>;
+    type SerializeMap = FlattenMap<'m, 'n, M>;
+    type SerializeStruct = FlattenStruct<'m, 'n, M>;
     type SerializeStructVariant = Impossible<(), M::Error>;
 
     refuse!(
@@ -175,7 +227,7 @@ impl<'m, M: SerializeMap> Serializer for Flatten<'m, M> {
     }
 
     fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, M::Error> {
-        Ok(FlattenMap(self.0))
+        Ok(FlattenMap(self.0, self.1))
     }
 
     fn serialize_struct(
@@ -183,7 +235,7 @@ impl<'m, M: SerializeMap> Serializer for Flatten<'m, M> {
         _: &'static str,
         _: usize,
     ) -> Result<Self::SerializeStruct, M::Error> {
-        Ok(FlattenStruct(self.0))
+        Ok(FlattenStruct(self.0, self.1))
     }
 
     fn serialize_struct_variant(
@@ -197,9 +249,9 @@ impl<'m, M: SerializeMap> Serializer for Flatten<'m, M> {
     }
 }
 
-struct FlattenStruct<'m, M>(&'m mut M);
+struct FlattenStruct<'m, 'n, M>(&'m mut M, &'m mut Names<'n>);
 
-impl<M: SerializeMap> SerializeStruct for FlattenStruct<'_, M> {
+impl<M: SerializeMap> SerializeStruct for FlattenStruct<'_, '_, M> {
     type Ok = ();
     type Error = M::Error;
 
@@ -208,7 +260,7 @@ impl<M: SerializeMap> SerializeStruct for FlattenStruct<'_, M> {
         key: &'static str,
         value: &T,
     ) -> Result<(), M::Error> {
-        registered_member(key)?;
+        self.1.admit(Cow::Borrowed(key))?;
         self.0.serialize_entry(key, value)
     }
 
@@ -217,17 +269,18 @@ impl<M: SerializeMap> SerializeStruct for FlattenStruct<'_, M> {
     }
 }
 
-struct FlattenMap<'m, M>(&'m mut M);
+struct FlattenMap<'m, 'n, M>(&'m mut M, &'m mut Names<'n>);
 
-impl<M: SerializeMap> SerializeMap for FlattenMap<'_, M> {
+impl<M: SerializeMap> SerializeMap for FlattenMap<'_, '_, M> {
     type Ok = ();
     type Error = M::Error;
 
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), M::Error> {
-        // Map keys are rare in claims (flattened maps); reading one as a
-        // JSON value is the simplest faithful way to see its name.
-        if let Ok(serde_json::Value::String(name)) = serde_json::to_value(key) {
-            registered_member(&name)?;
+        // Map keys are rare in claims (flattened maps and fields of a
+        // struct with a flattened field); reading one as a JSON value is
+        // the simplest faithful way to see its name.
+        if let Some(name) = key_name(key) {
+            self.1.admit(Cow::Owned(name))?;
         }
         self.0.serialize_key(key)
     }

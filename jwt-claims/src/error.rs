@@ -32,6 +32,65 @@ impl fmt::Display for Part {
     }
 }
 
+/// What an [`Error`] means for whoever answers the request: the few classes
+/// a service acts on, stable across releases (see [`Error::kind`]).
+///
+/// New [`Error`] variants are given one of these kinds, so a service that
+/// maps kinds to answers (401, 503, 500) never puts a new variant in the
+/// wrong bucket.
+///
+/// ```
+/// use jwt_claims::{Error, ErrorKind};
+///
+/// let status = |err: &Error| match err.kind() {
+///     ErrorKind::Expired | ErrorKind::NotYetValid | ErrorKind::Invalid => 401,
+///     ErrorKind::Unavailable => 503,
+///     ErrorKind::Misconfigured => 500,
+/// };
+/// assert_eq!(status(&Error::InvalidSignature), 401);
+/// assert_eq!(status(&Error::Expired { expired_at: 1, now: 2 }), 401);
+/// assert_eq!(ErrorKind::Expired.description(), "the token expired");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// The token expired (or is older than its purpose's `max_age`): a
+    /// client gets a new one, e.g. by refreshing.
+    Expired,
+    /// The token is not valid yet (`nbf`, or an `iat` in the future):
+    /// clocks disagree, or it was used too early.
+    NotYetValid,
+    /// Every other fault of the token: malformed, wrongly signed, for
+    /// another purpose, revoked, replayed.
+    Invalid,
+    /// A key source or a token store did not answer: try again later. The
+    /// token may well be good.
+    Unavailable,
+    /// The server's own configuration or keys are wrong, or it was asked
+    /// to mint a token it must not.
+    Misconfigured,
+}
+
+impl ErrorKind {
+    /// A fixed description, safe in any header (`WWW-Authenticate`'s
+    /// `error_description`, RFC 6750 §3: printable ASCII without `"` or
+    /// a backslash) and in any log: it holds nothing from the token.
+    pub const fn description(self) -> &'static str {
+        match self {
+            ErrorKind::Expired => "the token expired",
+            ErrorKind::NotYetValid => "the token is not valid yet",
+            ErrorKind::Invalid => "the token is invalid",
+            ErrorKind::Unavailable => "the key source or token store is unavailable",
+            ErrorKind::Misconfigured => "the server is misconfigured",
+        }
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.description())
+    }
+}
+
 /// Everything that can go wrong building keys, encoding or verifying a token.
 ///
 /// Each rejection of the verifier is its own variant, so tests and callers
@@ -264,6 +323,14 @@ pub enum Error {
         /// What is wrong (never the key bytes).
         reason: String,
     },
+    /// The text is not a JWK Set (RFC 7517 §5): not JSON, not an object
+    /// with a `"keys"` array, or with a member given twice. (A key of the
+    /// set that cannot be used is skipped, not an error: see
+    /// [`JwkSet::skipped`](crate::JwkSet::skipped).)
+    InvalidKeySet {
+        /// What is wrong; text from the input is escaped and cut.
+        reason: String,
+    },
 
     // ----- encoding and configuration -----
     /// Encoding needs an expiry: the purpose has no `ttl` and none was given.
@@ -273,6 +340,15 @@ pub enum Error {
     InvalidClaimsShape {
         /// What was wrong.
         reason: String,
+    },
+    /// The claims type serialized one member name twice (a field and a
+    /// flattened map's key, or two flattened maps sharing a key). Claim
+    /// names must be unique (RFC 7519 §4): readers that keep the last
+    /// value would see a different token than the verifier, which refuses
+    /// it.
+    DuplicateClaim {
+        /// The repeated member name.
+        name: String,
     },
     /// The signer or verifier configuration is inconsistent.
     Configuration {
@@ -286,6 +362,51 @@ pub enum Error {
 impl Error {
     /// How many characters of a token-supplied string an error repeats.
     pub const MAX_ECHO: usize = 64;
+
+    /// What this error means for the answer to a request; see
+    /// [`ErrorKind`]. A nested token's failure has the kind of its cause.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Expired { .. } | Error::TooOld { .. } => ErrorKind::Expired,
+            Error::NotYetValid { .. } | Error::IssuedInFuture { .. } => ErrorKind::NotYetValid,
+            Error::TokenTooLarge { .. }
+            | Error::WrongSegmentCount { .. }
+            | Error::InvalidBase64 { .. }
+            | Error::InvalidJson { .. }
+            | Error::DuplicateMember { .. }
+            | Error::MissingAlgorithm
+            | Error::UnsecuredToken
+            | Error::UnsupportedAlgorithm { .. }
+            | Error::AlgorithmNotAllowed { .. }
+            | Error::AlgorithmMismatch { .. }
+            | Error::UnsupportedCritical
+            | Error::UnsupportedHeader { .. }
+            | Error::MissingType
+            | Error::WrongType { .. }
+            | Error::UnexpectedContentType { .. }
+            | Error::MissingContentType
+            | Error::UnknownKey { .. }
+            | Error::KeyRetired { .. }
+            | Error::InvalidSignature
+            | Error::InvalidClaim { .. }
+            | Error::MissingClaim { .. }
+            | Error::WrongAudience { .. }
+            | Error::WrongIssuer { .. }
+            | Error::InvalidClaims { .. }
+            | Error::NestingTooDeep { .. } => ErrorKind::Invalid,
+            Error::KeySetUnavailable { .. } => ErrorKind::Unavailable,
+            Error::NoKeyForPurpose { .. }
+            | Error::WeakKey { .. }
+            | Error::InvalidKey { .. }
+            | Error::InvalidKeySet { .. }
+            | Error::MissingExpiry
+            | Error::InvalidClaimsShape { .. }
+            | Error::DuplicateClaim { .. }
+            | Error::Configuration { .. }
+            | Error::SigningFailed => ErrorKind::Misconfigured,
+            Error::Nested { source, .. } => source.kind(),
+        }
+    }
 
     /// Wraps `self` as the failure of the nested token at `segment`,
     /// joining paths so the outermost field comes first.
@@ -330,12 +451,140 @@ impl Error {
     }
 }
 
-/// A token-supplied string cut to [`Error::MAX_ECHO`] characters, so an
-/// error can never carry a token-sized value.
+/// A token-supplied string made safe to show: escaped, and cut to
+/// [`Error::MAX_ECHO`] characters.
+///
+/// Errors reach logs and headers before any signature is checked, so what
+/// an attacker wrote must not forge a log line or smuggle a token:
+/// - control and non-ASCII characters are written as `\u{..}` (CR, LF
+///   and ESC cannot start a new log line or a terminal sequence);
+/// - at most [`Error::MAX_ECHO`] characters are kept, then `…`;
+/// - a run of base64url characters and dots is cut before its third
+///   segment when one of its segments has 20 or more characters: every
+///   compact JWS has such a segment (its header), so no error ever holds
+///   three segments of a token joined by dots, while issuers such as
+///   `auth.example.com` stay whole.
 pub(crate) fn echo(found: &str) -> String {
-    match found.char_indices().nth(Error::MAX_ECHO) {
-        Some((end, _)) => format!("{}…", &found[..end]),
-        None => found.to_owned(),
+    let mut out = String::with_capacity(found.len().min(Error::MAX_ECHO + 8));
+    echo_into(&mut out, found, Error::MAX_ECHO);
+    out
+}
+
+/// A message that quotes token-supplied text (serde's, a server's) made
+/// safe to show: every quoted part (between `"` or `` ` ``) as [`echo`]
+/// shows a string, the rest escaped and token-cut the same way, the whole
+/// at most `limit` characters.
+pub(crate) fn echo_message(message: &str, limit: usize) -> String {
+    let mut out = String::with_capacity(message.len().min(limit + 8));
+    let mut quoted = false;
+    let mut rest = message;
+    while !rest.is_empty() {
+        let end = rest.find(['"', '`']).unwrap_or(rest.len());
+        let (part, after) = rest.split_at(end);
+        let room = limit.saturating_sub(out.chars().count());
+        let part_limit = if quoted {
+            room.min(Error::MAX_ECHO)
+        } else {
+            room
+        };
+        if echo_into(&mut out, part, part_limit) && !quoted {
+            return out;
+        }
+        if let Some(delimiter) = after.chars().next() {
+            out.push(delimiter);
+            quoted = !quoted;
+            rest = &after[delimiter.len_utf8()..];
+        } else {
+            rest = after;
+        }
+    }
+    out
+}
+
+/// Appends `found` escaped and token-cut, at most `limit` characters of
+/// it, then `…` if it was longer. `true` when it was cut at the limit.
+fn echo_into(out: &mut String, found: &str, limit: usize) -> bool {
+    let mut kept = 0;
+    for piece in Pieces::new(found) {
+        for c in piece.text.chars() {
+            if kept == limit {
+                out.push('…');
+                return true;
+            }
+            if c.is_ascii() && !c.is_ascii_control() {
+                out.push(c);
+            } else {
+                use core::fmt::Write as _;
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+            }
+            kept += 1;
+        }
+        if piece.cut {
+            out.push('…');
+        }
+    }
+    false
+}
+
+/// A string in pieces: runs of base64url characters and dots (cut before
+/// their third segment when they look like a token) and the text between.
+struct Pieces<'s> {
+    rest: &'s str,
+}
+
+/// One piece; `cut` when the rest of a token-like run was dropped.
+struct Piece<'s> {
+    text: &'s str,
+    cut: bool,
+}
+
+impl<'s> Pieces<'s> {
+    /// The shortest segment length that makes a dotted run look like a
+    /// token: `{"alg":"HS256"}`, the smallest JOSE header, is 20 base64url
+    /// characters.
+    const TOKEN_SEGMENT: usize = 20;
+
+    fn new(text: &'s str) -> Pieces<'s> {
+        Pieces { rest: text }
+    }
+}
+
+impl<'s> Iterator for Pieces<'s> {
+    type Item = Piece<'s>;
+
+    fn next(&mut self) -> Option<Piece<'s>> {
+        if self.rest.is_empty() {
+            return None;
+        }
+        let in_run = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.');
+        let bytes = self.rest.as_bytes();
+        let run_len = bytes.iter().take_while(|&&b| in_run(b)).count();
+        if run_len == 0 {
+            let text_len = self
+                .rest
+                .char_indices()
+                .find(|&(_, c)| c.is_ascii() && in_run(c as u8))
+                .map_or(self.rest.len(), |(i, _)| i);
+            let (text, rest) = self.rest.split_at(text_len);
+            self.rest = rest;
+            return Some(Piece { text, cut: false });
+        }
+        let (run, rest) = self.rest.split_at(run_len);
+        self.rest = rest;
+        let token_like = run
+            .split('.')
+            .any(|segment| segment.len() >= Pieces::TOKEN_SEGMENT);
+        let second_dot = run.match_indices('.').nth(1).map(|(i, _)| i);
+        Some(match second_dot {
+            Some(end) if token_like => Piece {
+                text: &run[..=end],
+                cut: true,
+            },
+            _ => Piece {
+                text: run,
+                cut: false,
+            },
+        })
     }
 }
 
@@ -501,10 +750,15 @@ impl fmt::Display for Error {
             Error::InvalidKey { algorithm, reason } => {
                 write!(f, "invalid {algorithm} key: {reason}")
             }
+            Error::InvalidKeySet { reason } => write!(f, "invalid JWK Set: {reason}"),
             Error::MissingExpiry => {
                 f.write_str("no expiry: the purpose has no ttl and no explicit expiry was given")
             }
             Error::InvalidClaimsShape { reason } => write!(f, "cannot encode claims: {reason}"),
+            Error::DuplicateClaim { name } => write!(
+                f,
+                "cannot encode claims: member \"{name}\" is written twice (claim names must be unique)"
+            ),
             Error::Configuration { reason } => write!(f, "configuration error: {reason}"),
             Error::SigningFailed => f.write_str("signing failed"),
         }
@@ -549,12 +803,268 @@ mod tests {
         );
     }
 
+    /// One value of every variant, each with the kind it must have. The
+    /// match in [`Error::kind`] has no wildcard, so a new variant cannot
+    /// compile without a kind; this table pins which.
+    fn every_variant() -> Vec<(Error, ErrorKind)> {
+        use ErrorKind::*;
+        let s = || String::from("x");
+        vec![
+            (Error::TokenTooLarge { limit: 1, found: 2 }, Invalid),
+            (Error::WrongSegmentCount { found: 1 }, Invalid),
+            (Error::InvalidBase64 { part: Part::Header }, Invalid),
+            (
+                Error::InvalidJson {
+                    part: Part::Payload,
+                    reason: s(),
+                },
+                Invalid,
+            ),
+            (
+                Error::DuplicateMember {
+                    part: Part::Header,
+                    name: s(),
+                },
+                Invalid,
+            ),
+            (Error::MissingAlgorithm, Invalid),
+            (Error::UnsecuredToken, Invalid),
+            (Error::UnsupportedAlgorithm { found: s() }, Invalid),
+            (
+                Error::AlgorithmNotAllowed {
+                    allowed: vec![Algorithm::ES256],
+                    found: Algorithm::HS256,
+                },
+                Invalid,
+            ),
+            (
+                Error::AlgorithmMismatch {
+                    expected: vec![Algorithm::ES256],
+                    found: Algorithm::HS256,
+                },
+                Invalid,
+            ),
+            (Error::UnsupportedCritical, Invalid),
+            (
+                Error::UnsupportedHeader {
+                    name: "b64",
+                    reason: "r",
+                },
+                Invalid,
+            ),
+            (Error::MissingType, Invalid),
+            (
+                Error::WrongType {
+                    expected: s(),
+                    found: s(),
+                },
+                Invalid,
+            ),
+            (Error::UnexpectedContentType { found: s() }, Invalid),
+            (Error::MissingContentType, Invalid),
+            (Error::NoKeyForPurpose { purpose: s() }, Misconfigured),
+            (Error::UnknownKey { kid: s() }, Invalid),
+            (
+                Error::KeyRetired {
+                    retired_at: 1,
+                    now: 2,
+                },
+                Invalid,
+            ),
+            (
+                Error::KeySetUnavailable {
+                    url: s(),
+                    reason: s(),
+                },
+                Unavailable,
+            ),
+            (Error::InvalidSignature, Invalid),
+            (
+                Error::InvalidClaim {
+                    claim: RegisteredClaim::Audience,
+                    reason: "r",
+                },
+                Invalid,
+            ),
+            (
+                Error::MissingClaim {
+                    claim: RegisteredClaim::Subject,
+                },
+                Invalid,
+            ),
+            (
+                Error::Expired {
+                    expired_at: 1,
+                    now: 2,
+                },
+                Expired,
+            ),
+            (
+                Error::NotYetValid {
+                    not_before: 2,
+                    now: 1,
+                },
+                NotYetValid,
+            ),
+            (
+                Error::IssuedInFuture {
+                    issued_at: 2,
+                    now: 1,
+                },
+                NotYetValid,
+            ),
+            (
+                Error::TooOld {
+                    issued_at: 1,
+                    max_age: 1,
+                    now: 3,
+                },
+                Expired,
+            ),
+            (
+                Error::WrongAudience {
+                    expected: vec![],
+                    found: vec![],
+                },
+                Invalid,
+            ),
+            (
+                Error::WrongIssuer {
+                    expected: s(),
+                    found: s(),
+                },
+                Invalid,
+            ),
+            (Error::InvalidClaims { reason: s() }, Invalid),
+            (
+                Error::Nested {
+                    path: s(),
+                    source: Box::new(Error::InvalidSignature),
+                },
+                Invalid,
+            ),
+            (Error::NestingTooDeep { limit: 4 }, Invalid),
+            (
+                Error::WeakKey {
+                    algorithm: Algorithm::HS256,
+                    reason: s(),
+                },
+                Misconfigured,
+            ),
+            (
+                Error::InvalidKey {
+                    algorithm: Algorithm::HS256,
+                    reason: s(),
+                },
+                Misconfigured,
+            ),
+            (Error::InvalidKeySet { reason: s() }, Misconfigured),
+            (Error::MissingExpiry, Misconfigured),
+            (Error::InvalidClaimsShape { reason: s() }, Misconfigured),
+            (Error::DuplicateClaim { name: s() }, Misconfigured),
+            (Error::Configuration { reason: s() }, Misconfigured),
+            (Error::SigningFailed, Misconfigured),
+        ]
+    }
+
+    #[test]
+    fn every_variant_has_exactly_the_kind_it_is_listed_with() {
+        for (err, kind) in every_variant() {
+            assert_eq!(err.kind(), kind, "{err:?}");
+        }
+    }
+
+    #[test]
+    fn a_nested_failure_has_the_kind_of_its_innermost_cause() {
+        let unavailable = Error::KeySetUnavailable {
+            url: "u".into(),
+            reason: "down".into(),
+        };
+        let err = unavailable.nested_at("inner").nested_at("grant");
+        assert_eq!(err.kind(), ErrorKind::Unavailable);
+        let expired = Error::Expired {
+            expired_at: 1,
+            now: 2,
+        }
+        .nested_at("grant");
+        assert_eq!(expired.kind(), ErrorKind::Expired);
+    }
+
+    #[test]
+    fn kind_descriptions_fit_an_rfc_6750_error_description() {
+        for (_, kind) in every_variant() {
+            let text = kind.description();
+            // RFC 6750 §3: error-description = *( %x20-21 / %x23-5B / %x5D-7E )
+            assert!(
+                text.bytes()
+                    .all(|b| matches!(b, 0x20..=0x21 | 0x23..=0x5B | 0x5D..=0x7E)),
+                "{text}"
+            );
+            assert_eq!(kind.to_string(), text);
+        }
+    }
+
     #[test]
     fn echo_cuts_long_strings() {
         let long = "x".repeat(10_000);
         let cut = echo(&long);
         assert_eq!(cut.chars().count(), Error::MAX_ECHO + 1);
         assert_eq!(echo("short"), "short");
+    }
+
+    #[test]
+    fn echo_escapes_control_and_non_ascii_characters() {
+        assert_eq!(echo("a\r\nb\u{1b}[31m"), "a\\u{d}\\u{a}b\\u{1b}[31m");
+        assert_eq!(echo("ünï\u{202e}"), "\\u{fc}n\\u{ef}\\u{202e}");
+        assert_eq!(echo("tab\there"), "tab\\u{9}here");
+        // Escaping is idempotent: an escaped string is plain ASCII.
+        assert_eq!(echo(&echo("x\ny")), echo("x\ny"));
+    }
+
+    #[test]
+    fn echo_counts_an_escape_as_one_character_of_the_limit() {
+        let cut = echo(&"\n".repeat(100));
+        assert_eq!(cut, format!("{}…", "\\u{a}".repeat(Error::MAX_ECHO)));
+    }
+
+    #[test]
+    fn echo_message_cuts_each_quoted_part_and_the_whole() {
+        let value = "v".repeat(100);
+        let message = format!("invalid type: string \"{value}\", expected u64 at line 1 column 9");
+        assert_eq!(
+            echo_message(&message, 160),
+            format!(
+                "invalid type: string \"{}…\", expected u64 at line 1 column 9",
+                "v".repeat(Error::MAX_ECHO)
+            )
+        );
+        assert_eq!(
+            echo_message("unknown field `r\nole`", 160),
+            "unknown field `r\\u{a}ole`"
+        );
+        assert_eq!(
+            echo_message(&"w".repeat(500), 160),
+            format!("{}…", "w".repeat(160))
+        );
+    }
+
+    #[test]
+    fn echo_never_shows_three_segments_of_a_token() {
+        let token = "eyJhbGciOiJIUzI1NiIsInR5cCI6ImFjY2VzcyJ9.eyJleHAiOjF9.c2lnbmF0dXJl";
+        assert_eq!(
+            echo(token),
+            "eyJhbGciOiJIUzI1NiIsInR5cCI6ImFjY2VzcyJ9.eyJleHAiOjF9.…"
+        );
+        assert_eq!(
+            echo(&format!("see {token} here")),
+            "see eyJhbGciOiJIUzI1NiIsInR5cCI6ImFjY2VzcyJ9.eyJleHAiOjF9.… here"
+        );
+        // Dotted names with short labels are not tokens and stay whole.
+        assert_eq!(echo("https://auth.example.com"), "https://auth.example.com");
+        assert_eq!(
+            echo("cognito-idp.us-east-1.amazonaws.com"),
+            "cognito-idp.us-east-1.amazonaws.com"
+        );
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! visitor raises for duplicates come back as typed errors.
 
 use crate::Error;
-use crate::error::Part;
+use crate::error::{Part, echo_message};
 
 /// Parses `bytes` as one JSON object with `read`, which gets the
 /// deserializer and a slot to name a duplicate member in.
@@ -40,29 +40,29 @@ pub(crate) fn parse<'de, T>(
     let mut duplicate = None;
     let mut de = serde_json::Deserializer::from_str(text);
     let value = read(&mut de, &mut duplicate).and_then(|value| de.end().map(|()| value));
-    value.map_err(|err| match (duplicate.take(), err.classify(), part) {
-        (Some(name), _, _) => Error::DuplicateMember { part, name },
+    // A duplicate is refused even when the visitor swallowed the error it
+    // was told of: a hand-written `Deserialize` does not decide that.
+    if let Some(name) = duplicate {
+        return Err(Error::DuplicateMember { part, name });
+    }
+    value.map_err(|err| match (err.classify(), part) {
         // Well-formed JSON the claims type would not take.
-        (None, serde_json::error::Category::Data, Part::Payload) => Error::InvalidClaims {
+        (serde_json::error::Category::Data, Part::Payload) => Error::InvalidClaims {
             reason: reason(&err),
         },
-        (None, _, _) => Error::InvalidJson {
+        (_, _) => Error::InvalidJson {
             part,
             reason: reason(&err),
         },
     })
 }
 
-/// serde_json's message, cut so a token-sized value never lands in an error.
+/// serde_json's message, made safe to show: it quotes offending values
+/// from the token, which are escaped and cut like every token-supplied
+/// string ([`echo_message`]); enough is kept to diagnose, no more.
 pub(crate) fn reason(err: &serde_json::Error) -> String {
-    // Messages quote offending values; keep enough to diagnose, no more.
     const MAX: usize = 160;
-    let message = err.to_string();
-    if message.chars().count() <= MAX {
-        return message;
-    }
-    let cut: String = message.chars().take(MAX).collect();
-    format!("{cut}…")
+    echo_message(&err.to_string(), MAX)
 }
 
 #[cfg(test)]

@@ -88,10 +88,12 @@ pub use algorithm::{Algorithm, KeyFamily};
 pub use claims::Claims;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use decoded::Decoded;
-pub use error::{Error, Part};
-pub use key::{HmacKey, JwkSet, PrivateKey, PublicKey, SigningKey, VerifyingKey};
+pub use error::{Error, ErrorKind, Part};
+pub use key::{
+    HmacKey, JwkSet, PrivateKey, PublicKey, SigningKey, SkipReason, SkippedKey, VerifyingKey,
+};
 pub use nested::{DEFAULT_MAX_NESTING_DEPTH, Nested};
-pub use policy::{Policy, RegisteredClaim};
+pub use policy::{Policy, RegisteredClaim, RuntimePurpose};
 pub use registered::{Audience, RegisteredClaims};
 #[cfg(feature = "remote-jwks")]
 pub use remote_jwks::{RemoteJwks, RemoteJwksBuilder};
@@ -122,4 +124,10 @@ pub mod __private {
     pub use crate::nested::{NestedCx, NestedField, Wrapped, verify_nested};
     pub use std::borrow::Cow;
     pub use std::string::String;
+
+    /// The field of a wrapping purpose, read from a verified outer token
+    /// and not yet verified itself.
+    pub fn nested_from_token<T>(token: String) -> crate::Nested<T> {
+        crate::Nested::from_token(token)
+    }
 }

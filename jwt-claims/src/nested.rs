@@ -37,23 +37,27 @@ pub const DEFAULT_MAX_NESTING_DEPTH: usize = 4;
 pub struct Nested<T> {
     token: String,
     verified: Option<Box<Decoded<T>>>,
+    /// The registered claims of a token minted here ([`Nested::new`]).
+    minted: Option<Box<crate::RegisteredClaims>>,
 }
 
 impl<T> Nested<T> {
     /// Wraps a token minted for `T`, to be embedded in outer claims.
     pub fn new(token: Token<T>) -> Nested<T> {
+        let (token, registered) = token.into_parts();
         Nested {
-            token: token.into_string(),
+            token,
             verified: None,
+            minted: Some(Box::new(registered)),
         }
     }
 
     /// A nested token read from outside, not yet verified.
-    #[doc(hidden)]
-    pub fn __from_token(token: String) -> Nested<T> {
+    pub(crate) fn from_token(token: String) -> Nested<T> {
         Nested {
             token,
             verified: None,
+            minted: None,
         }
     }
 
@@ -79,6 +83,7 @@ impl<T: Clone> Clone for Nested<T> {
         Nested {
             token: self.token.clone(),
             verified: self.verified.clone(),
+            minted: self.minted.clone(),
         }
     }
 }
@@ -114,10 +119,7 @@ impl<'de, T> serde::Deserialize<'de> for Nested<T> {
             }
         }
         let token = deserializer.deserialize_str(TokenString)?;
-        Ok(Nested {
-            token,
-            verified: None,
-        })
+        Ok(Nested::from_token(token))
     }
 }
 
@@ -127,7 +129,8 @@ pub trait Wrapped {
     #[doc(hidden)]
     fn wrapped_token(&self) -> &str;
 
-    /// The wrapped token's registered claims, once verified.
+    /// The wrapped token's registered claims, once verified or when it was
+    /// minted here.
     #[doc(hidden)]
     fn wrapped_registered(&self) -> Option<&crate::RegisteredClaims>;
 }
@@ -138,7 +141,10 @@ impl<T> Wrapped for Nested<T> {
     }
 
     fn wrapped_registered(&self) -> Option<&crate::RegisteredClaims> {
-        self.verified().map(Decoded::registered)
+        match &self.verified {
+            Some(verified) => Some(verified.registered()),
+            None => self.minted.as_deref(),
+        }
     }
 }
 

@@ -97,11 +97,12 @@ pub(crate) fn decode<T: DeserializeOwned>(payload: &[u8]) -> Result<(Found<'_>, 
             duplicate,
         })
     });
-    match (result, state.failure) {
-        (Ok(claims), _) => Ok((state.found, claims)),
-        // A claim the interceptor refused outranks the serde error it caused.
-        (Err(_), Some(err)) => Err(err),
-        (Err(err), None) => Err(err),
+    // A registered claim the interceptor refused fails the token, even
+    // when the claims type's `Deserialize` swallowed the error it caused;
+    // and it outranks that error when it did not.
+    match (state.failure, result) {
+        (Some(err), _) => Err(err),
+        (None, result) => result.map(|claims| (state.found, claims)),
     }
 }
 

@@ -1,9 +1,11 @@
 //! What a purpose accepts: the rules one kind of token is checked against.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::Algorithm;
+use crate::purpose_map::PurposeId;
 
 /// A registered claim name (RFC 7519 §4.1).
 ///
@@ -227,7 +229,7 @@ impl Policy {
     /// # Errors
     /// [`Error::Configuration`](crate::Error::Configuration) naming the policy and what is missing.
     pub fn check(&self) -> Result<(), crate::Error> {
-        let problem = if self.typ.is_empty() {
+        let problem = if media_type_short(&self.typ).is_empty() {
             Some("its typ is empty")
         } else if !self.wraps
             && (self.audiences.is_empty() || self.audiences.iter().any(|aud| aud.is_empty()))
@@ -321,6 +323,67 @@ impl Policy {
         self.wraps
     }
 }
+
+/// A purpose defined at run time: a checked [`Policy`] with an identity of
+/// its own.
+///
+/// Gateways and tools that learn their purposes from configuration make one
+/// per purpose, register keys for it
+/// ([`VerifierBuilder::purpose_key`](crate::VerifierBuilder::purpose_key))
+/// and decode with it
+/// ([`Verifier::decode_runtime`](crate::Verifier::decode_runtime)). The
+/// identity is the value, not the policy's name: two runtime purposes never
+/// share keys, whatever they are called, and keys registered for one can
+/// never be looked up by another. Clones are the same purpose.
+///
+/// ```
+/// use jwt_claims::{Policy, RuntimePurpose};
+///
+/// let billing = RuntimePurpose::new(Policy::new("billing", "access", ["billing"]))?;
+/// let same_name = RuntimePurpose::new(Policy::new("billing", "access", ["billing"]))?;
+/// assert_ne!(billing, same_name);
+/// assert_eq!(billing, billing.clone());
+///
+/// let err = RuntimePurpose::new(Policy::new("broken", "", ["billing"])).unwrap_err();
+/// assert_eq!(err.to_string(), r#"configuration error: policy "broken": its typ is empty"#);
+/// # Ok::<(), jwt_claims::Error>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct RuntimePurpose {
+    id: PurposeId,
+    policy: Arc<Policy>,
+}
+
+impl RuntimePurpose {
+    /// Checks `policy` ([`Policy::check`]) and gives it an identity.
+    ///
+    /// # Errors
+    /// As [`Policy::check`].
+    pub fn new(policy: Policy) -> Result<RuntimePurpose, crate::Error> {
+        policy.check()?;
+        Ok(RuntimePurpose {
+            id: PurposeId::fresh(),
+            policy: Arc::new(policy),
+        })
+    }
+
+    /// The purpose's rules.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    pub(crate) fn id(&self) -> PurposeId {
+        self.id
+    }
+}
+
+impl PartialEq for RuntimePurpose {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id
+    }
+}
+
+impl Eq for RuntimePurpose {}
 
 /// Whether two `typ`/`cty` values name the same media type.
 pub(crate) fn same_media_type(a: &str, b: &str) -> bool {

@@ -1,56 +1,60 @@
-//! Keys by purpose name, for the verifier and the signer.
+//! Purposes by identity, for the verifier's and the signer's keys.
+//!
+//! A purpose is identified by what it is, never by its name: a derived
+//! type by its [`TypeId`], a runtime purpose by the id it was given when
+//! it was made. Two types called `Access` in one module, or a runtime
+//! policy named like a derived type, are different purposes and can never
+//! share or overwrite each other's keys.
 
+use core::any::TypeId;
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::atomic::{AtomicU64, Ordering};
 
-/// A map keyed by policy name, looked up on every decode and encode.
-///
-/// The names come from the application's code (a derived type's path, a
-/// runtime policy's name), never from a token, so a fast unkeyed hash is
-/// safe; SipHash would cost as much as the rest of the key selection.
-pub(crate) type PurposeMap<V> = HashMap<String, V, BuildHasherDefault<NameHasher>>;
+use crate::Claims;
 
-/// FxHash's multiply-rotate, a word at a time.
-#[derive(Default)]
-pub(crate) struct NameHasher(u64);
+/// The identity of one purpose.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum PurposeId {
+    /// A claims type (`#[derive(Claims)]` or a hand-written impl).
+    Type(TypeId),
+    /// A [`RuntimePurpose`](crate::RuntimePurpose), by the id it was made
+    /// with.
+    Runtime(u64),
+}
 
-impl Hasher for NameHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let word = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
-            self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(K);
-        }
-        let tail = chunks
-            .remainder()
-            .iter()
-            .fold(0u64, |word, &byte| word << 8 | u64::from(byte));
-        self.0 = (self.0.rotate_left(5) ^ tail).wrapping_mul(K);
+impl PurposeId {
+    /// The identity of claims type `T`.
+    pub(crate) fn of<T: Claims>() -> PurposeId {
+        PurposeId::Type(TypeId::of::<T>())
     }
 
-    fn finish(&self) -> u64 {
-        self.0
+    /// A runtime identity no other purpose of this process has.
+    pub(crate) fn fresh() -> PurposeId {
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        PurposeId::Runtime(NEXT.fetch_add(1, Ordering::Relaxed))
     }
 }
+
+/// A map keyed by purpose, looked up on every decode and encode.
+///
+/// The keys come from the application's code, never from a token, so
+/// FxHash (no keying) is safe; SipHash would cost as much as the rest of
+/// the key selection.
+pub(crate) type PurposeMap<V> = HashMap<PurposeId, V, rustc_hash::FxBuildHasher>;
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn finds_every_name_and_no_other() {
+    fn fresh_runtime_ids_are_unique() {
+        let a = PurposeId::fresh();
+        let b = PurposeId::fresh();
+        assert_ne!(a, b);
         let mut map = PurposeMap::default();
-        let names: Vec<String> = (0..100)
-            .map(|i| format!("crate::purpose::Type{i}"))
-            .collect();
-        for (i, name) in names.iter().enumerate() {
-            map.insert(name.clone(), i);
-        }
-        for (i, name) in names.iter().enumerate() {
-            assert_eq!(map.get(name.as_str()), Some(&i));
-        }
-        assert_eq!(map.get("crate::purpose::Type100"), None);
-        assert_eq!(map.get(""), None);
+        map.insert(a, 1);
+        map.insert(b, 2);
+        assert_eq!(map.get(&a), Some(&1));
+        assert_eq!(map.get(&b), Some(&2));
     }
 }

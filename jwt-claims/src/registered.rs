@@ -29,6 +29,16 @@ impl Audience {
     pub fn contains(&self, audience: &str) -> bool {
         self.iter().any(|aud| aud == audience)
     }
+
+    /// The `aud` a signer writes for `policy`: one string for one
+    /// audience, an array for several.
+    pub(crate) fn of(policy: &crate::Policy) -> Audience {
+        let mut audiences = policy.audiences();
+        match (audiences.len(), audiences.next()) {
+            (1, Some(one)) => Audience::One(one.to_owned()),
+            _ => Audience::Many(policy.audiences().map(str::to_owned).collect()),
+        }
+    }
 }
 
 /// The registered claims of a verified token.

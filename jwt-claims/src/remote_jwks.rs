@@ -124,7 +124,7 @@ impl RemoteJwks {
                 return Ok(keys.clone());
             }
         }
-        self.refresh_if_allowed(now, Trigger::Expired);
+        self.refresh_if_allowed(now);
         let state = self.read();
         state.keys.clone().ok_or_else(|| Error::KeySetUnavailable {
             url: self.inner.url.clone(),
@@ -138,29 +138,26 @@ impl RemoteJwks {
     /// A token named a `kid` the set lacks: refresh once, unless a fetch
     /// was attempted within the cooldown. `true` when a new set arrived.
     pub(crate) fn refresh_for_unknown_kid(&self) -> bool {
-        self.refresh_if_allowed(self.now(), Trigger::UnknownKid)
+        self.refresh_if_allowed(self.now())
     }
 
     /// Fetches unless another thread is fetching or the cooldown forbids
-    /// it. The cooldown holds back refreshes a token can cause (an unknown
-    /// `kid`) and retries after a failure; a set that expired after a good
-    /// fetch is refreshed on time, as its `max-age` said.
-    fn refresh_if_allowed(&self, now: i64, trigger: Trigger) -> bool {
+    /// it. Every fetch a decode causes, whether the set expired or a token
+    /// named an unknown `kid`, waits out the cooldown since the last
+    /// attempt: a server answering `no-store` (or a lower cache bound of
+    /// zero) cannot turn each token into a fetch. Until then the last good
+    /// set serves.
+    fn refresh_if_allowed(&self, now: i64) -> bool {
         // Another thread is fetching: go on with the current set.
         let Ok(_fetching) = self.inner.refreshing.try_lock() else {
             return false;
         };
-        {
-            let state = self.read();
-            let on_time = trigger == Trigger::Expired
-                && state.last_error.is_none()
-                && now >= state.fresh_until;
-            let cooling = state
-                .last_attempt
-                .is_some_and(|last| now < last.saturating_add(secs(self.inner.cooldown)));
-            if cooling && !on_time {
-                return false;
-            }
+        let cooling = self
+            .read()
+            .last_attempt
+            .is_some_and(|last| now < last.saturating_add(secs(self.inner.cooldown)));
+        if cooling {
+            return false;
         }
         self.fetch_into_state(now).is_ok()
     }
@@ -255,13 +252,16 @@ impl core::fmt::Debug for RemoteJwks {
     }
 }
 
-/// Why a refresh is wanted.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Trigger {
-    /// The cached set outlived its `max-age`.
-    Expired,
-    /// A token named a `kid` the set lacks.
-    UnknownKid,
+/// The JWS layer asks a remote set for keys only after a token's structure
+/// and header have passed.
+impl crate::jws::KeySource for RemoteJwks {
+    fn current(&self) -> Result<crate::jws::Keys<'_>, Error> {
+        self.keys().map(crate::jws::Keys::Shared)
+    }
+
+    fn refresh_for_unknown_kid(&self) -> bool {
+        RemoteJwks::refresh_for_unknown_kid(self)
+    }
 }
 
 fn secs(duration: Duration) -> i64 {
@@ -334,8 +334,9 @@ impl RemoteJwksBuilder {
     }
 
     /// The least time between two fetches that are not forced by
-    /// [`RemoteJwks::refresh`] (default 30 s): unknown `kid`s and failed
-    /// refreshes cannot make the verifier fetch more often than this.
+    /// [`RemoteJwks::refresh`] (default 30 s): expired sets, unknown `kid`s
+    /// and failed refreshes cannot make the verifier fetch more often than
+    /// this, whatever the server's `Cache-Control` says.
     pub fn refresh_cooldown(mut self, cooldown: Duration) -> Self {
         self.cooldown = cooldown;
         self

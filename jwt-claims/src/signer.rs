@@ -6,11 +6,11 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 use crate::clock::{Clock, SystemClock};
-use crate::envelope::{self, Envelope, Registered};
+use crate::envelope::{Envelope, Registered};
 use crate::key::SigningKey;
-use crate::purpose_map::PurposeMap;
+use crate::purpose_map::{PurposeId, PurposeMap};
 use crate::registered::MAX_NUMERIC_DATE;
-use crate::{Claims, Error, RegisteredClaim, Token, base64url, jws};
+use crate::{Audience, Claims, Error, RegisteredClaim, RegisteredClaims, Token, base64url, jws};
 
 /// Encodes claims into tokens of their purpose: header `typ` and `alg`
 /// (and `kid`), `aud` from the type, `iat`, `exp`, `iss` when configured,
@@ -54,6 +54,7 @@ impl Signer {
     pub fn builder() -> SignerBuilder {
         SignerBuilder {
             keys: PurposeMap::default(),
+            twice: None,
             shared: None,
             issuer: None,
             clock: Arc::new(SystemClock),
@@ -87,7 +88,7 @@ impl Signer {
 impl core::fmt::Debug for Signer {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Signer")
-            .field("purposes", &self.keys.keys().collect::<Vec<_>>())
+            .field("purposes", &self.keys.len())
             .field("shared_key", &self.shared.is_some())
             .field("issuer", &self.issuer)
             .finish_non_exhaustive()
@@ -158,7 +159,7 @@ impl<T: Claims> Issue<'_, T> {
         let policy = T::policy();
         let key = signer
             .keys
-            .get(policy.name())
+            .get(&PurposeId::of::<T>())
             .or(signer.shared.as_ref())
             .ok_or_else(|| Error::NoKeyForPurpose {
                 purpose: policy.name().to_owned(),
@@ -195,8 +196,10 @@ impl<T: Claims> Issue<'_, T> {
             None if policy.requires(RegisteredClaim::NotBefore) => Some(now),
             None => None,
         };
-        // A date the verifier would refuse must not be written either.
+        // A date the verifier would refuse must not be written either: the
+        // clock's own `iat` included (a clock before 1970 signs nothing).
         for (claim, secs) in [
+            (RegisteredClaim::IssuedAt, Some(now)),
             (RegisteredClaim::ExpirationTime, Some(exp)),
             (RegisteredClaim::NotBefore, nbf),
         ] {
@@ -224,6 +227,7 @@ impl<T: Claims> Issue<'_, T> {
         }
 
         let envelope = Envelope {
+            duplicate: Default::default(),
             registered: Registered {
                 iss,
                 sub: self.subject.as_deref(),
@@ -240,8 +244,18 @@ impl<T: Claims> Issue<'_, T> {
         let mut json = Vec::with_capacity(512);
         jws::write_header_json(&mut json, key, Some(policy.token_type()), None);
         let header_len = json.len();
-        serde_json::to_writer(&mut json, &envelope).map_err(|err| envelope::shape_error(&err))?;
-        Ok(Token::new(jws::sign_json(json, header_len, key)?))
+        serde_json::to_writer(&mut json, &envelope).map_err(|err| envelope.error(&err))?;
+        let compact = jws::sign_json(json, header_len, key)?;
+        let registered = RegisteredClaims {
+            iss: iss.map(str::to_owned),
+            sub: self.subject,
+            aud: Audience::of(policy),
+            exp,
+            nbf,
+            iat: Some(now),
+            jti,
+        };
+        Ok(Token::new(compact, registered, key))
     }
 }
 
@@ -271,12 +285,24 @@ impl<T: Claims> Issue<'_, T> {
                     policy.name()
                 ),
             })?;
-        Ok(Token::new(jws::sign_payload(
+        // What the token says is what the wrapped token says: known when
+        // it was minted (or verified) here.
+        let registered = wrapped
+            .wrapped_registered()
+            .cloned()
+            .ok_or_else(|| Error::Configuration {
+                reason: format!(
+                    "purpose \"{}\" wraps a token whose claims are unknown here: wrap a token minted by a Signer",
+                    policy.name()
+                ),
+            })?;
+        let compact = jws::sign_payload(
             key,
             Some(policy.token_type()),
             Some("JWT"),
             wrapped.wrapped_token().as_bytes(),
-        )?))
+        )?;
+        Ok(Token::new(compact, registered, key))
     }
 }
 
@@ -297,15 +323,21 @@ fn random_jwt_id() -> Result<String, Error> {
 #[must_use]
 pub struct SignerBuilder {
     keys: PurposeMap<SigningKey>,
+    /// A purpose that was given a second key, refused by `build()`.
+    twice: Option<&'static str>,
     shared: Option<SigningKey>,
     issuer: Option<String>,
     clock: Arc<dyn Clock>,
 }
 
 impl SignerBuilder {
-    /// Sets the key tokens of purpose `T` are signed with.
+    /// Sets the key tokens of purpose `T` are signed with. A purpose has
+    /// one signing key: giving it a second is refused by
+    /// [`SignerBuilder::build`].
     pub fn key<T: Claims>(mut self, key: impl Into<SigningKey>) -> SignerBuilder {
-        self.keys.insert(T::policy().name().to_owned(), key.into());
+        if self.keys.insert(PurposeId::of::<T>(), key.into()).is_some() {
+            self.twice.get_or_insert(T::policy().name());
+        }
         self
     }
 
@@ -330,9 +362,14 @@ impl SignerBuilder {
     /// Builds the signer.
     ///
     /// # Errors
-    /// [`Error::Configuration`] when no key is configured or the issuer is
-    /// empty.
+    /// [`Error::Configuration`] when no key is configured, a purpose was
+    /// given two keys, or the issuer is empty.
     pub fn build(self) -> Result<Signer, Error> {
+        if let Some(purpose) = self.twice {
+            return Err(Error::Configuration {
+                reason: format!("purpose \"{purpose}\" was given two signing keys"),
+            });
+        }
         if self.keys.is_empty() && self.shared.is_none() {
             return Err(Error::Configuration {
                 reason: "a signer needs at least one key".into(),

@@ -6,12 +6,13 @@ use std::time::Duration;
 use serde::de::{DeserializeOwned, IgnoredAny};
 
 use crate::clock::{Clock, SystemClock};
+use crate::jws::KeySource;
 use crate::jws::{self, ContentTypeRule, DEFAULT_MAX_TOKEN_SIZE, Rules, TypeRule};
 use crate::key::{PublicKey, VerifyingKey};
 use crate::nested::{DEFAULT_MAX_NESTING_DEPTH, NestedCx};
-use crate::purpose_map::PurposeMap;
+use crate::purpose_map::{PurposeId, PurposeMap};
 use crate::validation::{self, Context};
-use crate::{Claims, Decoded, Error, Policy, payload};
+use crate::{Claims, Decoded, Error, Policy, RuntimePurpose, payload};
 
 /// Decodes tokens of any purpose, each with its own policy and keys.
 ///
@@ -68,12 +69,30 @@ enum PurposeKeys {
     Remote(crate::RemoteJwks),
 }
 
+impl PurposeKeys {
+    fn source(&self) -> &dyn KeySource {
+        match self {
+            PurposeKeys::Static(keys) => keys,
+            #[cfg(feature = "remote-jwks")]
+            PurposeKeys::Remote(remote) => remote,
+        }
+    }
+}
+
+/// What the builder knows of a purpose it was given keys for.
+struct Registration {
+    /// The purpose's policy, checked at `build()`.
+    policy: Policy,
+    keys: PurposeKeys,
+    /// Whether both configured keys and a remote set were given.
+    conflict: bool,
+}
+
 impl Verifier {
     /// Starts configuring a verifier.
     pub fn builder() -> VerifierBuilder {
         VerifierBuilder {
-            keys: PurposeMap::default(),
-            conflicts: Vec::new(),
+            purposes: PurposeMap::default(),
             shared: Vec::new(),
             issuer: None,
             leeway: Duration::ZERO,
@@ -93,24 +112,34 @@ impl Verifier {
         self.decode_in(token, &mut cx)
     }
 
-    /// Decodes `token` with a policy built at run time into any
+    /// Decodes `token` as a purpose defined at run time into any
     /// deserializable value (a `serde_json::Value`, a struct without the
     /// derive). The checks are the same as [`Verifier::decode`]'s; keys are
-    /// those registered for the policy's name (or the shared ones). The
-    /// value never contains the registered claims: read them from
+    /// those registered for `purpose` (or the shared ones). The value never
+    /// contains the registered claims: read them from
     /// [`Decoded::registered`].
     ///
+    /// ```
+    /// use jwt_claims::{Algorithm, HmacKey, Policy, RuntimePurpose, Verifier};
+    ///
+    /// let billing = RuntimePurpose::new(Policy::new("gateway.billing", "access", ["billing"]))?;
+    /// let verifier = Verifier::builder()
+    ///     .purpose_key(&billing, HmacKey::new(Algorithm::HS256, &[3; 32])?)
+    ///     .build()?;
+    /// let err = verifier.decode_runtime::<serde_json::Value>("not.a.token", &billing).unwrap_err();
+    /// assert_eq!(err, jwt_claims::Error::InvalidBase64 { part: jwt_claims::Part::Header });
+    /// # Ok::<(), jwt_claims::Error>(())
+    /// ```
+    ///
     /// # Errors
-    /// [`Error::Configuration`] when the policy describes no purpose (see
-    /// [`Policy::check`]); otherwise as [`Verifier::decode`].
-    pub fn decode_with_policy<V: DeserializeOwned>(
+    /// As [`Verifier::decode`].
+    pub fn decode_runtime<V: DeserializeOwned>(
         &self,
         token: &str,
-        policy: &Policy,
+        purpose: &RuntimePurpose,
     ) -> Result<Decoded<V>, Error> {
-        policy.check()?;
         let mut cx = self.context();
-        self.decode_core(token, policy, &mut cx)
+        self.decode_core(token, purpose.id(), purpose.policy(), &mut cx)
     }
 
     /// The largest token accepted, in bytes; nested tokens share it.
@@ -141,7 +170,7 @@ impl Verifier {
         if T::policy().wraps_token() {
             return self.decode_wrapping(token, cx);
         }
-        let mut decoded = self.decode_core::<T>(token, T::policy(), cx)?;
+        let mut decoded = self.decode_core::<T>(token, PurposeId::of::<T>(), T::policy(), cx)?;
         decoded.claims.__verify_nested(cx)?;
         Ok(decoded)
     }
@@ -155,7 +184,13 @@ impl Verifier {
         cx: &mut NestedCx<'_>,
     ) -> Result<Decoded<T>, Error> {
         let policy = T::policy();
-        let checked = self.verify_jws(token, policy, ContentTypeRule::NestedJwt, cx)?;
+        let checked = self.verify_jws(
+            token,
+            PurposeId::of::<T>(),
+            policy,
+            ContentTypeRule::NestedJwt,
+            cx,
+        )?;
         if checked.key_issuer.is_some() {
             // The wrapping token has no claims: nothing holds its key's issuer.
             return Err(Error::Configuration {
@@ -191,6 +226,7 @@ impl Verifier {
     fn decode_core<V: DeserializeOwned>(
         &self,
         token: &str,
+        id: PurposeId,
         policy: &Policy,
         cx: &mut NestedCx<'_>,
     ) -> Result<Decoded<V>, Error> {
@@ -202,7 +238,7 @@ impl Verifier {
                 ),
             });
         }
-        let checked = self.verify_jws(token, policy, ContentTypeRule::Absent, cx)?;
+        let checked = self.verify_jws(token, id, policy, ContentTypeRule::Absent, cx)?;
         let context = Context {
             now: cx.now,
             issuer: self.issuer.as_deref(),
@@ -235,11 +271,23 @@ impl Verifier {
     fn verify_jws(
         &self,
         token: &str,
+        id: PurposeId,
         policy: &Policy,
         content_type: ContentTypeRule,
         cx: &mut NestedCx<'_>,
     ) -> Result<jws::Checked, Error> {
-        let rules = |keys| Rules {
+        // A purpose that was given keys uses only those; one that was not
+        // uses the shared keys.
+        let keys = match self.keys.get(&id) {
+            Some(keys) => keys.source(),
+            None => {
+                // Registered purposes were checked by `build()`; this one
+                // is met here first (a few comparisons).
+                policy.check()?;
+                &self.shared
+            }
+        };
+        let rules = Rules {
             algorithms: policy.algorithms(),
             typ: TypeRule::Policy(policy),
             content_type,
@@ -248,22 +296,7 @@ impl Verifier {
             collect_header: false,
             now: cx.now,
         };
-        let checked = match self.keys.get(policy.name()) {
-            None => jws::verify(token, cx.budget, &rules(&self.shared)),
-            Some(PurposeKeys::Static(keys)) => jws::verify(token, cx.budget, &rules(keys)),
-            #[cfg(feature = "remote-jwks")]
-            Some(PurposeKeys::Remote(remote)) => {
-                let keys = remote.keys()?;
-                match jws::verify(token, cx.budget, &rules(&keys)) {
-                    // The issuer may have rotated: fetch once (the cooldown
-                    // keeps made-up kids from causing a fetch each) and retry.
-                    Err(Error::UnknownKey { .. }) if remote.refresh_for_unknown_kid() => {
-                        jws::verify(token, cx.budget, &rules(&remote.keys()?))
-                    }
-                    other => other,
-                }
-            }
-        }?;
+        let checked = jws::verify(token, cx.budget, &rules)?;
         cx.budget -= token.len();
         Ok(checked)
     }
@@ -272,7 +305,7 @@ impl Verifier {
 impl core::fmt::Debug for Verifier {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Verifier")
-            .field("purposes", &self.keys.keys().collect::<Vec<_>>())
+            .field("purposes", &self.keys.len())
             .field("shared_keys", &self.shared.len())
             .field("issuer", &self.issuer)
             .field("leeway", &self.leeway)
@@ -285,9 +318,7 @@ impl core::fmt::Debug for Verifier {
 /// Configures a [`Verifier`].
 #[must_use]
 pub struct VerifierBuilder {
-    keys: PurposeMap<PurposeKeys>,
-    /// Purposes given both configured keys and a remote set.
-    conflicts: Vec<String>,
+    purposes: PurposeMap<Registration>,
     shared: Vec<VerifyingKey>,
     issuer: Option<String>,
     leeway: Duration,
@@ -300,7 +331,7 @@ impl VerifierBuilder {
     /// Adds a key for purpose `T`. Several keys may serve one purpose; a
     /// token's `alg` and `kid` choose among them.
     pub fn key<T: Claims>(self, key: impl Into<VerifyingKey>) -> VerifierBuilder {
-        self.policy_key(T::policy(), key)
+        self.add_keys(PurposeId::of::<T>(), T::policy(), [key.into()])
     }
 
     /// Adds every key of a JWK Set for purpose `T`, e.g. the keys an
@@ -320,26 +351,56 @@ impl VerifierBuilder {
     /// let verifier = Verifier::builder().key_set::<BillingAccess>(keys).build()?;
     /// # Ok::<(), jwt_claims::Error>(())
     /// ```
-    pub fn key_set<T: Claims>(
-        mut self,
-        keys: impl IntoIterator<Item = PublicKey>,
-    ) -> VerifierBuilder {
-        for key in keys {
-            self = self.key::<T>(key);
-        }
-        self
+    ///
+    /// A set with no key in it is refused by [`VerifierBuilder::build`]:
+    /// the purpose would otherwise verify nothing, or fall back to keys it
+    /// was never meant to trust.
+    pub fn key_set<T: Claims>(self, keys: impl IntoIterator<Item = PublicKey>) -> VerifierBuilder {
+        self.add_keys(
+            PurposeId::of::<T>(),
+            T::policy(),
+            keys.into_iter().map(VerifyingKey::from),
+        )
     }
 
-    /// Adds a key for a policy built at run time (by its name).
-    pub fn policy_key(mut self, policy: &Policy, key: impl Into<VerifyingKey>) -> VerifierBuilder {
-        match self
-            .keys
-            .entry(policy.name().to_owned())
-            .or_insert_with(|| PurposeKeys::Static(Vec::new()))
-        {
-            PurposeKeys::Static(keys) => keys.push(key.into()),
+    /// Adds a key for a purpose defined at run time.
+    pub fn purpose_key(
+        self,
+        purpose: &RuntimePurpose,
+        key: impl Into<VerifyingKey>,
+    ) -> VerifierBuilder {
+        self.add_keys(purpose.id(), purpose.policy(), [key.into()])
+    }
+
+    /// Adds every key of a JWK Set for a purpose defined at run time; as
+    /// [`VerifierBuilder::key_set`].
+    pub fn purpose_key_set(
+        self,
+        purpose: &RuntimePurpose,
+        keys: impl IntoIterator<Item = PublicKey>,
+    ) -> VerifierBuilder {
+        self.add_keys(
+            purpose.id(),
+            purpose.policy(),
+            keys.into_iter().map(VerifyingKey::from),
+        )
+    }
+
+    fn add_keys(
+        mut self,
+        id: PurposeId,
+        policy: &Policy,
+        keys: impl IntoIterator<Item = VerifyingKey>,
+    ) -> VerifierBuilder {
+        let registration = self.purposes.entry(id).or_insert_with(|| Registration {
+            policy: policy.clone(),
+            keys: PurposeKeys::Static(Vec::new()),
+            conflict: false,
+        });
+        match &mut registration.keys {
+            PurposeKeys::Static(configured) => configured.extend(keys),
             #[cfg(feature = "remote-jwks")]
-            PurposeKeys::Remote(_) => self.conflicts.push(policy.name().to_owned()),
+            PurposeKeys::Remote(_) => registration.conflict = true,
         }
         self
     }
@@ -348,23 +409,38 @@ impl VerifierBuilder {
     /// a URL, instead of configured keys.
     #[cfg(feature = "remote-jwks")]
     pub fn remote_key_set<T: Claims>(self, keys: crate::RemoteJwks) -> VerifierBuilder {
-        self.remote_policy_key_set(T::policy(), keys)
+        self.add_remote(PurposeId::of::<T>(), T::policy(), keys)
     }
 
-    /// Takes a run-time policy's keys from a remote JWK Set (by the
-    /// policy's name).
+    /// Takes a runtime purpose's keys from a remote JWK Set.
     #[cfg(feature = "remote-jwks")]
-    pub fn remote_policy_key_set(
+    pub fn remote_purpose_key_set(
+        self,
+        purpose: &RuntimePurpose,
+        keys: crate::RemoteJwks,
+    ) -> VerifierBuilder {
+        self.add_remote(purpose.id(), purpose.policy(), keys)
+    }
+
+    #[cfg(feature = "remote-jwks")]
+    fn add_remote(
         mut self,
+        id: PurposeId,
         policy: &Policy,
         keys: crate::RemoteJwks,
     ) -> VerifierBuilder {
-        if self
-            .keys
-            .insert(policy.name().to_owned(), PurposeKeys::Remote(keys))
-            .is_some()
+        let replaced = self.purposes.insert(
+            id,
+            Registration {
+                policy: policy.clone(),
+                keys: PurposeKeys::Remote(keys),
+                conflict: false,
+            },
+        );
+        if replaced.is_some()
+            && let Some(registration) = self.purposes.get_mut(&id)
         {
-            self.conflicts.push(policy.name().to_owned());
+            registration.conflict = true;
         }
         self
     }
@@ -414,27 +490,49 @@ impl VerifierBuilder {
     ///
     /// # Errors
     /// [`Error::Configuration`] when no key is configured, the issuer is
-    /// empty, or a purpose was given both configured keys and a remote set.
+    /// empty, a purpose was given both configured keys and a remote set, a
+    /// purpose was given an empty key set, two keys of one purpose share
+    /// an algorithm and a `kid`, a registered purpose's policy describes no
+    /// purpose ([`Policy::check`]), or a wrapping purpose was given keys
+    /// bound to an issuer.
     pub fn build(self) -> Result<Verifier, Error> {
-        if let Some(purpose) = self.conflicts.first() {
-            return Err(Error::Configuration {
-                reason: format!(
+        let configuration = |reason: String| Err(Error::Configuration { reason });
+        for registration in self.purposes.values() {
+            let policy = &registration.policy;
+            let purpose = policy.name();
+            policy.check()?;
+            if registration.conflict {
+                return configuration(format!(
                     "purpose \"{purpose}\" has both configured keys and a remote key set: give it one or the other"
-                ),
-            });
+                ));
+            }
+            if let PurposeKeys::Static(keys) = &registration.keys {
+                if keys.is_empty() {
+                    return configuration(format!(
+                        "purpose \"{purpose}\" was given an empty key set: it would verify nothing"
+                    ));
+                }
+                jws::check_key_ids(keys, purpose)?;
+                if policy.wraps_token() && keys.iter().any(|key| key.issuer().is_some()) {
+                    return configuration(format!(
+                        "purpose \"{purpose}\" wraps a token, so its keys cannot be bound to an issuer"
+                    ));
+                }
+            }
         }
-        if self.keys.is_empty() && self.shared.is_empty() {
-            return Err(Error::Configuration {
-                reason: "a verifier needs at least one key".into(),
-            });
+        jws::check_key_ids(&self.shared, "shared")?;
+        if self.purposes.is_empty() && self.shared.is_empty() {
+            return configuration("a verifier needs at least one key".into());
         }
         if self.issuer.as_deref() == Some("") {
-            return Err(Error::Configuration {
-                reason: "the issuer is empty".into(),
-            });
+            return configuration("the issuer is empty".into());
         }
         Ok(Verifier {
-            keys: self.keys,
+            keys: self
+                .purposes
+                .into_iter()
+                .map(|(id, registration)| (id, registration.keys))
+                .collect(),
             shared: self.shared,
             issuer: self.issuer,
             leeway: self.leeway,

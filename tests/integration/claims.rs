@@ -553,7 +553,7 @@ fn case_variants_of_registered_claims_are_ordinary_claims() {
     let policy = Policy::new("claims.case", "access", ["billing"]);
     let token = craft_json(&hs256_header("access"), &payload);
     let value = verifier()
-        .decode_with_policy::<Value>(&token, &policy)
+        .decode_runtime::<Value>(&token, &runtime(&policy))
         .unwrap()
         .into_claims();
     assert_eq!(
@@ -755,4 +755,105 @@ fn rejects_a_duplicate_among_many_payload_members() {
             name: "c07".into()
         }
     );
+}
+
+/// A claims type whose hand-written `Deserialize` swallows every error the
+/// map reports and keeps what it read so far.
+#[derive(Debug, PartialEq, serde::Serialize, Claims)]
+#[jwt(aud = "billing", typ = "access", ttl = "15m")]
+struct Lenient {
+    org_id: u64,
+}
+
+impl<'de> serde::Deserialize<'de> for Lenient {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Swallow;
+        impl<'de> serde::de::Visitor<'de> for Swallow {
+            type Value = Lenient;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a map")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Lenient, A::Error> {
+                let mut org_id = 0;
+                while let Ok(Some(key)) = map.next_key::<String>() {
+                    match map.next_value::<Value>() {
+                        Ok(value) if key == "org_id" => org_id = value.as_u64().unwrap_or(0),
+                        Ok(_) => {}
+                        Err(_) => break,
+                    }
+                }
+                Ok(Lenient { org_id })
+            }
+        }
+        deserializer.deserialize_map(Swallow)
+    }
+}
+
+#[test]
+fn rejects_a_mistyped_registered_claim_a_lenient_claims_type_swallowed() {
+    let payload = json!({"iss":ISSUER,"aud":"billing","exp":NOW + 60,"org_id":7,"nbf":"2099-01-01T00:00:00Z"});
+    let token = craft_json(&hs256_header("access"), &payload);
+    assert_eq!(
+        verifier().decode::<Lenient>(&token).unwrap_err(),
+        Error::InvalidClaim {
+            claim: RegisteredClaim::NotBefore,
+            reason: "expected a NumericDate (a JSON number)"
+        }
+    );
+}
+
+#[test]
+fn rejects_a_duplicate_member_a_lenient_claims_type_swallowed() {
+    let token = craft(
+        hs256_header("access"),
+        format!(
+            r#"{{"iss":"{ISSUER}","aud":"billing","exp":{},"org_id":7,"org_id":8}}"#,
+            NOW + 60
+        ),
+    );
+    assert_eq!(
+        verifier().decode::<Lenient>(&token).unwrap_err(),
+        Error::DuplicateMember {
+            part: jwt_claims::Part::Payload,
+            name: "org_id".into()
+        }
+    );
+}
+
+/// A hand-written `Claims` impl whose policy names no type: the derive
+/// would refuse it at compile time, the verifier refuses it at run time.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct Untyped {}
+
+impl Claims for Untyped {
+    fn policy() -> &'static Policy {
+        static POLICY: std::sync::LazyLock<Policy> =
+            std::sync::LazyLock::new(|| Policy::new("claims.untyped", "", ["billing"]));
+        &POLICY
+    }
+}
+
+#[test]
+fn refuses_a_hand_written_policy_with_an_empty_typ_when_the_verifier_learns_of_it() {
+    let refused = Error::Configuration {
+        reason: "policy \"claims.untyped\": its typ is empty".into(),
+    };
+    // Registered for keys: refused when the verifier is built.
+    assert_eq!(
+        verifier_builder()
+            .key::<Untyped>(key())
+            .build()
+            .unwrap_err(),
+        refused
+    );
+    // Met first at decode (shared keys): refused before the token is read;
+    // `application/` would otherwise match the empty type.
+    let token = craft_json(
+        r#"{"alg":"HS256","typ":"application/"}"#,
+        &json!({"iss":ISSUER,"aud":"billing","exp":NOW + 60}),
+    );
+    assert_eq!(verifier().decode::<Untyped>(&token).unwrap_err(), refused);
 }

@@ -425,3 +425,111 @@ fn refuses_to_encode_a_not_before_its_own_verifier_would_refuse() {
         );
     }
 }
+
+// ----- found by attacking the signer -----
+
+/// A field and a flattened map: the map may hold the field's name.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Claims)]
+#[jwt(typ = "access", aud = "flex", ttl = "15m")]
+struct RoleAndExtra {
+    role: String,
+    #[serde(flatten)]
+    extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+/// Two flattened maps: they may share a key.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, Claims)]
+#[jwt(typ = "access", aud = "flex", ttl = "15m")]
+struct TwoMaps {
+    #[serde(flatten)]
+    first: std::collections::BTreeMap<String, serde_json::Value>,
+    #[serde(flatten)]
+    second: HashMap<String, serde_json::Value>,
+}
+
+#[test]
+fn refuses_to_write_a_field_name_a_flattened_map_repeats() {
+    // Last-wins readers (PyJWT, jose, serde_json::Value) would read
+    // role = "admin" from {"role":"user","role":"admin"}.
+    let claims = RoleAndExtra {
+        role: "user".into(),
+        extra: [("role".to_owned(), json!("admin"))].into(),
+    };
+    assert_eq!(
+        signer().encode(&claims).unwrap_err(),
+        Error::DuplicateClaim {
+            name: "role".into()
+        }
+    );
+}
+
+#[test]
+fn refuses_to_write_a_key_two_flattened_maps_share() {
+    let claims = TwoMaps {
+        first: [("scope".to_owned(), json!("read"))].into(),
+        second: [("scope".to_owned(), json!("admin"))].into(),
+    };
+    assert_eq!(
+        signer().encode(&claims).unwrap_err(),
+        Error::DuplicateClaim {
+            name: "scope".into()
+        }
+    );
+    // An integer key and a string key that serialize to the same name.
+    #[derive(serde::Serialize, serde::Deserialize, Claims)]
+    #[jwt(typ = "access", aud = "flex", ttl = "15m")]
+    struct NumberedMaps {
+        #[serde(flatten)]
+        numbered: std::collections::BTreeMap<u32, u8>,
+        #[serde(flatten)]
+        named: std::collections::BTreeMap<String, serde_json::Value>,
+    }
+    let claims = NumberedMaps {
+        numbered: [(1, 1)].into(),
+        named: [("1".to_owned(), json!(2))].into(),
+    };
+    assert_eq!(
+        signer().encode(&claims).unwrap_err(),
+        Error::DuplicateClaim { name: "1".into() }
+    );
+}
+
+#[test]
+fn refuses_to_sign_an_iat_its_verifier_would_refuse() {
+    let before_1970 = Signer::builder()
+        .issuer(ISSUER)
+        .clock(FixedClock::at_timestamp(-10))
+        .shared_key(key())
+        .build()
+        .unwrap();
+    assert_eq!(
+        before_1970
+            .issue(&billing())
+            .subject("u")
+            .expires_at(chrono::DateTime::from_timestamp(NOW, 0).unwrap())
+            .encode()
+            .unwrap_err(),
+        Error::InvalidClaim {
+            claim: RegisteredClaim::IssuedAt,
+            reason: "out of range"
+        }
+    );
+}
+
+#[test]
+fn refuses_a_second_signing_key_for_one_purpose() {
+    let err = Signer::builder()
+        .key::<BillingAccess>(key())
+        .key::<BillingAccess>(other_key())
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        err,
+        Error::Configuration {
+            reason: format!(
+                "purpose \"{}\" was given two signing keys",
+                BillingAccess::policy().name()
+            )
+        }
+    );
+}

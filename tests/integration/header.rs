@@ -481,8 +481,9 @@ fn rejects_a_content_type_the_purpose_did_not_declare() {
 
 #[test]
 fn checks_header_rules_in_the_documented_order() {
-    // alg, then crit, then b64, then kid's type, then the allow-list and
-    // key, then typ, then cty: each header breaks every later rule too.
+    // alg, then crit, then b64, then kid's type, then typ, then cty, and
+    // only then the keys: each header breaks every later rule too, and no
+    // key source is asked about a token whose header is refused.
     let cases = [
         (
             r#"{"alg":"none","crit":[],"b64":false,"kid":1,"cty":"JWT"}"#,
@@ -507,22 +508,25 @@ fn checks_header_rules_in_the_documented_order() {
             },
         ),
         (
-            r#"{"alg":"HS256","kid":"nope","cty":"JWT"}"#,
-            Error::UnknownKey { kid: "nope".into() },
-        ),
-        (
-            r#"{"alg":"HS256","typ":"refresh","cty":"JWT"}"#,
+            r#"{"alg":"HS256","kid":"nope","typ":"refresh","cty":"JWT"}"#,
             Error::WrongType {
                 expected: "access".into(),
                 found: "refresh".into(),
             },
         ),
-        (r#"{"alg":"HS256","cty":"JWT"}"#, Error::MissingType),
         (
-            r#"{"alg":"HS256","typ":"access","cty":"JWT"}"#,
+            r#"{"alg":"HS256","kid":"nope","cty":"JWT"}"#,
+            Error::MissingType,
+        ),
+        (
+            r#"{"alg":"HS256","kid":"nope","typ":"access","cty":"JWT"}"#,
             Error::UnexpectedContentType {
                 found: "JWT".into(),
             },
+        ),
+        (
+            r#"{"alg":"HS256","kid":"nope","typ":"access"}"#,
+            Error::UnknownKey { kid: "nope".into() },
         ),
     ];
     for (header, expected) in cases {

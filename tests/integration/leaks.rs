@@ -242,11 +242,120 @@ fn a_token_quoted_in_a_claims_error_is_cut_before_its_signature() {
     else {
         panic!("expected InvalidClaims");
     };
+    // serde's message, with the quoted token cut like any token-supplied
+    // string: 64 characters, never reaching its signature.
+    let quoted = reason.split('"').nth(1).expect("a quoted value");
+    assert_eq!(quoted, format!("{}…", &good[..Error::MAX_ECHO]), "{reason}");
     assert!(reason.starts_with("invalid type: string \"eyJ"), "{reason}");
-    assert!(
-        reason.ends_with('…') && reason.chars().count() == 161,
-        "{reason}"
+    assert!(reason.contains("\", expected u64"), "{reason}");
+}
+
+/// Runs of base64url characters and dots in `text` with three or more
+/// segments, one of them as long as a JOSE header (20+ characters): what
+/// a token looks like.
+fn token_like_runs(text: &str) -> Vec<&str> {
+    text.split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+        .filter(|run| run.split('.').count() >= 3 && run.split('.').any(|s| s.len() >= 20))
+        .collect()
+}
+
+#[test]
+fn no_error_holds_three_segments_of_a_token_wherever_the_token_put_one() {
+    let smuggled = billing_token();
+    let cases: Vec<(&str, String)> = vec![
+        (
+            "typ",
+            craft(
+                json!({"alg":"HS256","typ":smuggled}).to_string(),
+                billing_claims().to_string(),
+            ),
+        ),
+        (
+            "kid",
+            craft(
+                json!({"alg":"HS256","typ":"access","kid":smuggled}).to_string(),
+                billing_claims().to_string(),
+            ),
+        ),
+        (
+            "alg",
+            craft(
+                json!({"alg":smuggled,"typ":"access"}).to_string(),
+                billing_claims().to_string(),
+            ),
+        ),
+        (
+            "cty",
+            craft(
+                json!({"alg":"HS256","typ":"access","cty":smuggled}).to_string(),
+                billing_claims().to_string(),
+            ),
+        ),
+        (
+            "iss",
+            craft_json(
+                &hs256_header("access"),
+                &with(billing_claims(), "iss", json!(smuggled)),
+            ),
+        ),
+        (
+            "aud",
+            craft_json(
+                &hs256_header("access"),
+                &with(billing_claims(), "aud", json!([smuggled, smuggled])),
+            ),
+        ),
+        (
+            "claim",
+            craft_json(
+                &hs256_header("access"),
+                &with(billing_claims(), "org_id", json!(smuggled)),
+            ),
+        ),
+        (
+            "member name",
+            craft(
+                hs256_header("access"),
+                format!(r#"{{"{smuggled}":1,"{smuggled}":2}}"#),
+            ),
+        ),
+        (
+            "header member name",
+            craft(
+                format!(r#"{{"alg":"HS256","{smuggled}":1,"{smuggled}":2}}"#),
+                billing_claims().to_string(),
+            ),
+        ),
+    ];
+    for (what, token) in cases {
+        let err = verifier().decode::<BillingAccess>(&token).unwrap_err();
+        for shown in [format!("{err}"), format!("{err:?}")] {
+            assert_eq!(
+                token_like_runs(&shown),
+                Vec::<&str>::new(),
+                "{what}: {shown}"
+            );
+        }
+    }
+}
+
+#[test]
+fn token_supplied_control_characters_cannot_forge_a_log_line() {
+    let forged = "access\r\n2026-12-01T00:00:00Z INFO admin logged in\u{1b}[0m";
+    let token = craft(
+        json!({"alg":"HS256","typ":forged}).to_string(),
+        billing_claims().to_string(),
     );
+    let err = verifier().decode::<BillingAccess>(&token).unwrap_err();
+    assert_eq!(
+        err,
+        Error::WrongType {
+            expected: "access".into(),
+            found: "access\\u{d}\\u{a}2026-12-01T00:00:00Z INFO admin logged in\\u{1b}[0m".into()
+        }
+    );
+    let shown = err.to_string();
+    assert!(!shown.contains(['\r', '\n', '\u{1b}']), "{shown:?}");
 }
 
 #[test]

@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use jwt_claims::{Algorithm, Claims, Nested, Policy, Signer, Verifier};
+use jwt_claims::{Algorithm, Claims, Error, Nested, Policy, Signer, Verifier};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Number, Value};
 
@@ -216,7 +216,7 @@ fn encode_then_decode_with_a_runtime_policy_gives_back_the_same_json() {
         let (signer, verifier) = pair(&mut rng);
         let token = signer.encode(&claims).unwrap();
         let decoded = verifier
-            .decode_with_policy::<Value>(token.as_str(), &policy)
+            .decode_runtime::<Value>(token.as_str(), &runtime(&policy))
             .unwrap_or_else(|err| panic!("seed {seed}: {err}"));
         assert_eq!(
             decoded.into_claims(),
@@ -280,7 +280,7 @@ fn float_claims_decode_to_the_exact_value_signed() {
         assert_eq!(decoded.value.to_bits(), value.to_bits(), "{value:e}");
         let policy = Policy::new("properties.float", "float", ["properties"]);
         let decoded = verifier()
-            .decode_with_policy::<Value>(token.as_str(), &policy)
+            .decode_runtime::<Value>(token.as_str(), &runtime(&policy))
             .unwrap();
         assert_eq!(decoded.claims()["value"].as_f64(), Some(value), "{value:e}");
     }
@@ -314,4 +314,70 @@ fn the_generator_reaches_every_kind_of_value() {
     }
     assert!(kinds.iter().all(|&count| count > 100), "{kinds:?}");
     assert!(big > 10 && float > 10 && escapes > 10 && astral > 10);
+}
+
+/// Claims whose members can collide: a field, and two flattened maps
+/// whose keys are drawn from a small alphabet (the field's name among
+/// them), so that collisions are common.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Claims)]
+#[jwt(typ = "property-flat", aud = "properties", ttl = "5m")]
+struct Flattened {
+    a: u8,
+    #[serde(flatten)]
+    first: BTreeMap<String, Value>,
+    #[serde(flatten)]
+    second: BTreeMap<String, Value>,
+}
+
+#[test]
+fn the_signer_never_mints_a_token_its_verifier_refuses() {
+    const NAMES: [&str; 5] = ["a", "b", "c", "role", "EXP"];
+    let (signer, verifier) = (signer(), verifier());
+    let (mut minted, mut refused) = (0, 0);
+    for seed in 0..CASES {
+        let mut rng = Rng(seed);
+        let mut map = |rng: &mut Rng| -> BTreeMap<String, Value> {
+            (0..rng.below(4))
+                .map(|_| (rng.pick(&NAMES).to_string(), rng.value(1)))
+                .collect()
+        };
+        let claims = Flattened {
+            a: rng.below(256) as u8,
+            first: map(&mut rng),
+            second: map(&mut rng),
+        };
+        match signer.encode(&claims) {
+            Ok(token) => {
+                minted += 1;
+                let back = verifier.decode::<Flattened>(token.as_str());
+                // serde's flatten hands every unknown member to each map:
+                // compare the members, not how they are split.
+                let back = back.unwrap_or_else(|err| panic!("seed {seed}: {err}"));
+                let mut members = claims.first.clone();
+                members.extend(claims.second.clone());
+                let mut decoded = back.first.clone();
+                decoded.extend(back.second.clone());
+                assert_eq!((back.a, decoded), (claims.a, members), "seed {seed}");
+            }
+            Err(Error::DuplicateClaim { name }) => {
+                refused += 1;
+                let mut seen = vec!["a".to_owned()];
+                let all = claims.first.keys().chain(claims.second.keys());
+                assert!(
+                    all.into_iter().any(|key| {
+                        let again = seen.contains(key);
+                        seen.push(key.clone());
+                        again && *key == name
+                    }),
+                    "seed {seed}: {name} is not repeated"
+                );
+            }
+            Err(other) => panic!("seed {seed}: {other}"),
+        }
+    }
+    // Both outcomes are exercised.
+    assert!(
+        minted > 50 && refused > 50,
+        "{minted} minted, {refused} refused"
+    );
 }

@@ -241,7 +241,8 @@ fn max_age_is_held_within_the_configured_bounds() {
     );
     assert_eq!(server.requests(), 2);
 
-    // no-store counts as zero, raised to the lower bound of 10 s.
+    // no-store counts as zero, raised to the lower bound of 10 s; and no
+    // fetch comes sooner than the 30 s cooldown after the last one.
     server.serve(Reply {
         cache_control: Some("no-store".into()),
         ..Reply::jwks(&JwkSet::new([key.public_key()]), 0)
@@ -252,20 +253,104 @@ fn max_age_is_held_within_the_configured_bounds() {
             .decode::<BillingAccess>(&token(&key, &clock))
             .is_ok()
     );
-    clock.advance(9);
+    assert_eq!(server.requests(), 3);
+    clock.advance(10);
     assert!(
         verifier
             .decode::<BillingAccess>(&token(&key, &clock))
             .is_ok()
     );
-    assert_eq!(server.requests(), 3);
-    clock.advance(1);
+    assert_eq!(server.requests(), 3, "stale, but within the cooldown");
+    clock.advance(20);
     assert!(
         verifier
             .decode::<BillingAccess>(&token(&key, &clock))
             .is_ok()
     );
     assert_eq!(server.requests(), 4);
+}
+
+/// A remote set whose server says `no-store` and whose lower cache bound is
+/// zero: without the cooldown, every decode would fetch.
+fn uncached_remote(server: &Server, clock: &SteppingClock) -> RemoteJwks {
+    RemoteJwks::builder(server.url())
+        .dangerous_allow_plain_http()
+        .issuer(ISSUER)
+        .clock(clock.clone())
+        .refresh_cooldown(Duration::from_secs(30))
+        .cache_bounds(Duration::ZERO, Duration::from_secs(3600), Duration::ZERO)
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn garbage_tokens_cause_no_fetch_at_all() {
+    let clock = SteppingClock::new();
+    let key = signing_key("a");
+    let server = Server::start(Reply {
+        cache_control: Some("no-store".into()),
+        ..Reply::jwks(&JwkSet::new([key.public_key()]), 0)
+    });
+    let verifier = verifier(uncached_remote(&server, &clock), &clock);
+    let huge = "A".repeat(1024 * 1024);
+    assert_eq!(
+        verifier.decode::<BillingAccess>(&huge).unwrap_err(),
+        Error::TokenTooLarge {
+            limit: 64 * 1024,
+            found: 1024 * 1024
+        }
+    );
+    assert_eq!(
+        verifier.decode::<BillingAccess>("AAAA").unwrap_err(),
+        Error::WrongSegmentCount { found: 1 }
+    );
+    let refresh = craft(
+        r#"{"alg":"ES256","typ":"refresh","kid":"a"}"#,
+        billing_claims().to_string(),
+    );
+    assert_eq!(
+        verifier.decode::<BillingAccess>(&refresh).unwrap_err(),
+        Error::WrongType {
+            expected: "access".into(),
+            found: "refresh".into()
+        }
+    );
+    assert_eq!(
+        server.requests(),
+        0,
+        "size, structure and header come before the key source"
+    );
+}
+
+#[test]
+fn a_no_store_set_is_fetched_at_most_once_per_cooldown() {
+    let clock = SteppingClock::new();
+    let key = signing_key("a");
+    let server = Server::start(Reply {
+        cache_control: Some("no-store".into()),
+        ..Reply::jwks(&JwkSet::new([key.public_key()]), 0)
+    });
+    let verifier = verifier(uncached_remote(&server, &clock), &clock);
+    for _ in 0..20 {
+        let decoded = verifier
+            .decode::<BillingAccess>(&token(&key, &clock))
+            .unwrap();
+        assert_eq!(decoded.kid(), Some("a"));
+        // Garbage with a valid header and an unknown kid.
+        let forged = token(&signing_key("made-up"), &clock);
+        assert_eq!(
+            verifier.decode::<BillingAccess>(&forged).unwrap_err(),
+            Error::UnknownKey {
+                kid: "made-up".into()
+            }
+        );
+    }
+    assert_eq!(server.requests(), 1, "20 tokens, one cooldown: one fetch");
+    clock.advance(30);
+    verifier
+        .decode::<BillingAccess>(&token(&key, &clock))
+        .unwrap();
+    assert_eq!(server.requests(), 2);
 }
 
 #[test]
@@ -421,7 +506,7 @@ fn refuses_oversized_malformed_and_failed_responses_with_the_reason() {
                 cache_control: None,
                 body: r#"{"keys":"#.into(),
             },
-            "invalid ES256 key: not a JWK Set: ",
+            "invalid JWK Set: not valid JSON: EOF while parsing a value",
         ),
         (
             Reply {

@@ -1,4 +1,4 @@
-//! `decode_with_policy`: a policy built at run time, decoded into any
+//! `decode_runtime`: a purpose built at run time, decoded into any
 //! deserializable value, with exactly the typed path's checks.
 
 use std::time::Duration;
@@ -17,7 +17,7 @@ fn billing_policy() -> Policy {
 
 fn decode(token: &str, policy: &Policy) -> Result<Value, Error> {
     verifier()
-        .decode_with_policy::<Value>(token, policy)
+        .decode_runtime::<Value>(token, &runtime(policy))
         .map(|decoded| decoded.into_claims())
 }
 
@@ -28,7 +28,7 @@ fn craft_access(payload: &Value) -> String {
 #[test]
 fn decodes_into_a_value_that_never_holds_the_registered_claims() {
     let decoded = verifier()
-        .decode_with_policy::<Value>(&billing_token(), &billing_policy())
+        .decode_runtime::<Value>(&billing_token(), &runtime(&billing_policy()))
         .unwrap();
     assert_eq!(decoded.claims(), &json!({"org_id": 7, "role": "admin"}));
     assert_eq!(decoded.registered().subject(), Some("user-1"));
@@ -43,7 +43,7 @@ fn decodes_into_a_plain_struct_without_the_derive() {
         org_id: u64,
     }
     let decoded = verifier()
-        .decode_with_policy::<Plain>(&billing_token(), &billing_policy())
+        .decode_runtime::<Plain>(&billing_token(), &runtime(&billing_policy()))
         .unwrap();
     assert_eq!(decoded.into_claims(), Plain { org_id: 7 });
 }
@@ -141,10 +141,10 @@ fn runs_the_same_checks_as_the_typed_path() {
     for (name, token) in cases {
         let typed = verifier.decode::<BillingAccess>(&token).unwrap_err();
         let derived = verifier
-            .decode_with_policy::<Value>(&token, BillingAccess::policy())
+            .decode_runtime::<Value>(&token, &runtime(BillingAccess::policy()))
             .unwrap_err();
         let runtime = verifier
-            .decode_with_policy::<Value>(&token, &billing_policy())
+            .decode_runtime::<Value>(&token, &runtime(&billing_policy()))
             .unwrap_err();
         assert_eq!(typed, derived, "{name}");
         assert_eq!(typed, runtime, "{name}");
@@ -343,7 +343,7 @@ fn required_rule_names_each_missing_claim() {
             .unwrap();
         let token = craft_access(&without(billing_claims(), claim.name()));
         assert_eq!(
-            open.decode_with_policy::<Value>(&token, &policy)
+            open.decode_runtime::<Value>(&token, &runtime(&policy))
                 .unwrap_err(),
             Error::MissingClaim { claim },
             "{}",
@@ -353,16 +353,16 @@ fn required_rule_names_each_missing_claim() {
 }
 
 #[test]
-fn keys_are_looked_up_by_the_policys_name() {
-    let policy = billing_policy();
+fn keys_belong_to_the_runtime_purpose_they_were_registered_for() {
+    let purpose = runtime(&billing_policy());
     let own_key = verifier_builder()
-        .policy_key(&policy, other_key())
+        .purpose_key(&purpose, other_key())
         .shared_key(key())
         .build()
         .unwrap();
     assert_eq!(
         own_key
-            .decode_with_policy::<Value>(&billing_token(), &policy)
+            .decode_runtime::<Value>(&billing_token(), &purpose)
             .unwrap_err(),
         Error::InvalidSignature
     );
@@ -373,32 +373,70 @@ fn keys_are_looked_up_by_the_policys_name() {
     );
     assert_eq!(
         own_key
-            .decode_with_policy::<Value>(&token, &policy)
+            .decode_runtime::<Value>(&token, &purpose)
             .unwrap()
             .claims()["org_id"],
         json!(7)
     );
-    // A policy with no key of its own and no shared key has none.
+    // Another runtime purpose with the very same policy and name is
+    // another purpose: it never sees `purpose`'s key, only the shared one.
+    let twin = runtime(&billing_policy());
+    assert_eq!(
+        own_key.decode_runtime::<Value>(&token, &twin).unwrap_err(),
+        Error::InvalidSignature
+    );
+    assert_eq!(
+        own_key
+            .decode_runtime::<Value>(&billing_token(), &twin)
+            .unwrap()
+            .claims()["org_id"],
+        json!(7)
+    );
+    // A purpose with no key of its own and no shared key has none.
     let keyless = verifier_builder()
         .key::<BillingAccess>(key())
         .build()
         .unwrap();
     assert_eq!(
         keyless
-            .decode_with_policy::<Value>(&billing_token(), &policy)
+            .decode_runtime::<Value>(&billing_token(), &purpose)
             .unwrap_err(),
         Error::NoKeyForPurpose {
             purpose: "gateway.billing-access".into()
         }
     );
-    // The derived policy finds the keys registered for its type.
+    // A runtime purpose built from a derived type's policy is not that
+    // type: the keys registered for `BillingAccess` are not its keys.
     assert_eq!(
         keyless
-            .decode_with_policy::<Value>(&billing_token(), BillingAccess::policy())
-            .unwrap()
-            .claims()["role"],
-        json!("admin")
+            .decode_runtime::<Value>(&billing_token(), &runtime(BillingAccess::policy()))
+            .unwrap_err(),
+        Error::NoKeyForPurpose {
+            purpose: BillingAccess::policy().name().into()
+        }
     );
+}
+
+#[test]
+fn refuses_a_runtime_policy_that_describes_no_purpose_before_any_token() {
+    for (policy, problem) in [
+        (Policy::new("p", "", ["billing"]), "its typ is empty"),
+        (
+            Policy::new("p", "application/", ["billing"]),
+            "its typ is empty",
+        ),
+        (
+            Policy::new("p", "access", Vec::<String>::new()),
+            "it needs at least one audience, and no empty one",
+        ),
+    ] {
+        assert_eq!(
+            jwt_claims::RuntimePurpose::new(policy).unwrap_err(),
+            Error::Configuration {
+                reason: format!("policy \"p\": {problem}")
+            }
+        );
+    }
 }
 
 #[test]
@@ -419,7 +457,7 @@ fn pins_nested_tokens_as_unverified_strings_on_the_runtime_path() {
         })
         .unwrap();
     let decoded = verifier()
-        .decode_with_policy::<DelegatedAccess>(token.as_str(), DelegatedAccess::policy())
+        .decode_runtime::<DelegatedAccess>(token.as_str(), &runtime(DelegatedAccess::policy()))
         .unwrap();
     assert!(decoded.grant.verified().is_none());
     assert_eq!(decoded.grant.token(), grant.as_str());

@@ -337,8 +337,9 @@ fn rejects_token_whose_kid_names_another_purposes_key() {
         }
     );
 
-    // A genuine refresh token at the access endpoint fails the same way:
-    // the key is chosen before the type is compared (jws::verify's order).
+    // A genuine refresh token at the access endpoint is refused for its
+    // type, which is checked before any key is chosen (jws::verify's
+    // order: the header's rules, then the keys).
     let refresh = signer
         .issue(&Refresh {
             session: "s".into(),
@@ -351,8 +352,9 @@ fn rejects_token_whose_kid_names_another_purposes_key() {
         .unwrap_err();
     assert_eq!(
         err,
-        Error::UnknownKey {
-            kid: "refresh-1".into()
+        Error::WrongType {
+            expected: "access".into(),
+            found: "refresh".into()
         }
     );
 }
@@ -456,4 +458,140 @@ fn multi_audience_purpose_accepts_any_of_its_audiences() {
             verifier().decode::<Dashboard>(&craft_json(&hs256_header("dashboard"), &payload));
         assert_eq!(decoded.unwrap().widgets, Vec::<String>::new(), "{aud}");
     }
+}
+
+// ----- a purpose's identity and its keys -----
+
+type Register = fn(jwt_claims::VerifierBuilder) -> jwt_claims::VerifierBuilder;
+type Sign = fn(&Signer) -> String;
+
+/// What a test can do with a purpose it cannot name: the type is declared
+/// inside a block.
+struct Hidden {
+    name: &'static str,
+    register: Register,
+    sign: Sign,
+    decode: Decode,
+}
+
+#[test]
+fn two_types_of_one_name_in_one_module_are_two_purposes_with_their_own_keys() {
+    let user = {
+        #[derive(serde::Serialize, serde::Deserialize, Claims)]
+        #[jwt(typ = "user", aud = "billing", ttl = "15m")]
+        struct Access {
+            org_id: u64,
+        }
+        Hidden {
+            name: Access::policy().name(),
+            register: |builder| builder.key::<Access>(key()),
+            sign: |signer| signer.encode(&Access { org_id: 1 }).unwrap().into_string(),
+            decode: decode_as::<Access>,
+        }
+    };
+    let admin = {
+        #[derive(serde::Serialize, serde::Deserialize, Claims)]
+        #[jwt(typ = "admin", aud = "billing", ttl = "15m")]
+        struct Access {
+            org_id: u64,
+        }
+        Hidden {
+            name: Access::policy().name(),
+            register: |builder| builder.key::<Access>(other_key()),
+            sign: |signer| signer.encode(&Access { org_id: 1 }).unwrap().into_string(),
+            decode: decode_as::<Access>,
+        }
+    };
+    // The same module path and type name: what the identity used to be.
+    assert_eq!(user.name, admin.name);
+
+    let verifier = (admin.register)((user.register)(verifier_builder()))
+        .build()
+        .unwrap();
+    let with = |secret_key| {
+        Signer::builder()
+            .issuer(ISSUER)
+            .clock(clock())
+            .shared_key(secret_key)
+            .build()
+            .unwrap()
+    };
+    // An admin token signed with the user purpose's key is a forgery.
+    let forged = (admin.sign)(&with(key()));
+    assert_eq!(
+        (admin.decode)(&verifier, &forged),
+        Err(Error::InvalidSignature)
+    );
+    assert_eq!(
+        (admin.decode)(&verifier, &(admin.sign)(&with(other_key()))),
+        Ok(())
+    );
+    assert_eq!((user.decode)(&verifier, &(user.sign)(&with(key()))), Ok(()));
+}
+
+#[test]
+fn a_signer_keeps_one_key_per_purpose_for_types_of_one_name() {
+    fn signers() -> (Signer, Sign, Decode, Sign, Decode) {
+        #[derive(serde::Serialize, serde::Deserialize, Claims)]
+        #[jwt(typ = "user", aud = "billing", ttl = "15m")]
+        struct Access {}
+        mod admin {
+            #[derive(serde::Serialize, serde::Deserialize, jwt_claims::Claims)]
+            #[jwt(typ = "admin", aud = "billing", ttl = "15m")]
+            pub(super) struct Access {}
+        }
+        let signer = Signer::builder()
+            .issuer(ISSUER)
+            .clock(clock())
+            .key::<Access>(key())
+            .key::<admin::Access>(other_key())
+            .build()
+            .unwrap();
+        (
+            signer,
+            |s| s.encode(&Access {}).unwrap().into_string(),
+            decode_as::<Access>,
+            |s| s.encode(&admin::Access {}).unwrap().into_string(),
+            decode_as::<admin::Access>,
+        )
+    }
+    let (signer, sign_user, decode_user, sign_admin, decode_admin) = signers();
+    // The second key did not overwrite the first.
+    let only_user_key = verifier_builder().shared_key(key()).build().unwrap();
+    assert_eq!(decode_user(&only_user_key, &sign_user(&signer)), Ok(()));
+    assert_eq!(
+        decode_admin(&only_user_key, &sign_admin(&signer)),
+        Err(Error::InvalidSignature)
+    );
+}
+
+#[test]
+fn refuses_an_empty_key_set_for_a_purpose_instead_of_using_the_shared_keys() {
+    let empty = verifier_builder()
+        .shared_key(key())
+        .key_set::<PartnerAccess>(Vec::new())
+        .build()
+        .unwrap_err();
+    let refused = Error::Configuration {
+        reason: format!(
+            "purpose \"{}\" was given an empty key set: it would verify nothing",
+            PartnerAccess::policy().name()
+        ),
+    };
+    assert_eq!(empty, refused);
+    // A published set whose only keys this build cannot use (ES512, an
+    // encryption key) imports as an empty set: the same refusal.
+    let published = jwt_claims::JwkSet::from_json(
+        r#"{"keys":[{"kty":"EC","crv":"P-521","alg":"ES512","x":"AHKZLLOsCOzz5cY97ewNUajB957y-C-U88c3v13nmGZx6sYl_oJXu9A5RkTKqjqvjyekWF-7ytDyRXYgCF5cj0Kt","y":"AdymlHvOiLxXkEhayXQnNCvDX4h9htZaCJN34kfmC6pV5OhQHiraVySsUdaQkAgDPrwQrJmbnX9cwlGfP-HqHZR1"},{"kty":"oct","use":"enc","k":"GawgguFyGrWKav7AX4VKUg"}]}"#,
+    )
+    .unwrap();
+    assert_eq!(published.keys().len(), 0);
+    assert_eq!(
+        verifier_builder()
+            .shared_key(key())
+            .key_set::<PartnerAccess>(published)
+            .build()
+            .unwrap_err(),
+        refused
+    );
 }

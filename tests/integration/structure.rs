@@ -82,7 +82,7 @@ fn accepts_an_eleven_kilobyte_token_with_hundreds_of_claims() {
     );
     assert_eq!(decode(&token).unwrap(), billing());
     let all = verifier()
-        .decode_with_policy::<Value>(&token, BillingAccess::policy())
+        .decode_runtime::<Value>(&token, &runtime(BillingAccess::policy()))
         .unwrap();
     assert_eq!(all.claims().as_object().unwrap().len(), 272);
 }
@@ -730,7 +730,7 @@ fn rejects_deeply_nested_json_where_it_is_read_without_crashing() {
         .replace("null", &deep(10_000));
     let token = craft(hs256_header("access"), &payload);
     let err = verifier()
-        .decode_with_policy::<Value>(&token, BillingAccess::policy())
+        .decode_runtime::<Value>(&token, &runtime(BillingAccess::policy()))
         .unwrap_err();
     assert!(
         matches!(&err, Error::InvalidJson { part: Part::Payload, reason } if reason.starts_with("recursion limit exceeded")),

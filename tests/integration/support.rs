@@ -12,8 +12,8 @@
 use std::collections::HashMap;
 
 use jwt_claims::{
-    Algorithm, Claims, FixedClock, HmacKey, Nested, PrivateKey, PublicKey, Signer, Verifier,
-    VerifierBuilder,
+    Algorithm, Claims, FixedClock, HmacKey, Nested, Policy, PrivateKey, PublicKey, RuntimePurpose,
+    Signer, Verifier, VerifierBuilder,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -44,6 +44,11 @@ pub fn key() -> HmacKey {
 /// The HS256 key over [`OTHER_SECRET`].
 pub fn other_key() -> HmacKey {
     HmacKey::new(Algorithm::HS256, OTHER_SECRET).expect("32-byte secret")
+}
+
+/// `policy` as a runtime purpose of its own (a fresh identity each call).
+pub fn runtime(policy: &Policy) -> RuntimePurpose {
+    RuntimePurpose::new(policy.clone()).expect("a policy that describes a purpose")
 }
 
 /// A verifier builder with the suite's clock and issuer, and no key yet.

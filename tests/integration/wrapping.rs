@@ -254,7 +254,7 @@ fn a_wrapping_policy_is_refused_on_the_runtime_path() {
         })
         .unwrap();
     let err = verifier()
-        .decode_with_policy::<serde_json::Value>(outer.as_str(), GatewayEnvelope::policy())
+        .decode_runtime::<serde_json::Value>(outer.as_str(), &runtime(GatewayEnvelope::policy()))
         .unwrap_err();
     assert!(matches!(err, Error::Configuration { .. }), "{err}");
 }

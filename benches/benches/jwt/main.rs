@@ -67,7 +67,7 @@ fn run_group(
 fn decode(c: &mut Criterion, alg: Alg, started: SystemTime, races: &mut Races) {
     let token = fixture::token(alg);
     let verifier = fixture::verifier(alg);
-    let policy = fixture::runtime_policy();
+    let policy = fixture::runtime_purpose();
     let floor = FloorVerifier::new(alg);
     let jsonwebtoken = peers::jsonwebtoken::Decoder::new(alg);
     let jwt_simple = peers::jwt_simple::Decoder::new(alg);
@@ -82,7 +82,7 @@ fn decode(c: &mut Criterion, alg: Alg, started: SystemTime, races: &mut Races) {
         expected
     );
     let fields = verifier
-        .decode_with_policy::<AccessFields>(&token, &policy)
+        .decode_runtime::<AccessFields>(&token, policy)
         .expect("accepted")
         .into_claims();
     assert_eq!(fields.scope, expected.scope);
@@ -105,7 +105,7 @@ fn decode(c: &mut Criterion, alg: Alg, started: SystemTime, races: &mut Races) {
             black_box(verifier.decode::<Access>(black_box(token))).expect("accepted");
         }),
         Contender::new(POLICY, || {
-            black_box(verifier.decode_with_policy::<AccessFields>(black_box(token), &policy))
+            black_box(verifier.decode_runtime::<AccessFields>(black_box(token), policy))
                 .expect("accepted");
         }),
         Contender::new(JSONWEBTOKEN, || {

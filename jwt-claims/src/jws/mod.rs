@@ -15,7 +15,7 @@
 //! let key = HmacKey::new(Algorithm::HS256, &[42; 32])?;
 //! let token = jws::sign(&key.clone().into(), Some("webhook"), br#"{"event":"paid"}"#)?;
 //!
-//! let verified = JwsVerifier::new(key).with_type("webhook").verify(&token)?;
+//! let verified = JwsVerifier::new(key)?.with_type("webhook").verify(&token)?;
 //! assert_eq!(verified.payload(), br#"{"event":"paid"}"#);
 //! assert_eq!(verified.header().token_type(), Some("webhook"));
 //! # Ok::<(), jwt_claims::Error>(())
@@ -73,7 +73,9 @@ pub(crate) struct Rules<'r> {
     pub(crate) typ: TypeRule<'r>,
     /// What the `cty` header may say.
     pub(crate) content_type: ContentTypeRule,
-    pub(crate) keys: &'r [VerifyingKey],
+    /// Where the purpose's keys come from; asked only once the token's
+    /// structure and header have passed.
+    pub(crate) keys: &'r dyn KeySource,
     /// The purpose name reported when there are no keys.
     pub(crate) purpose: &'r str,
     /// Whether to copy `typ` and `cty` out (the public JWS API wants them).
@@ -92,9 +94,51 @@ pub(crate) struct Checked {
     pub(crate) key_issuer: Option<Arc<str>>,
 }
 
-/// Runs the JWS checks in order: size, segments and base64url, header,
-/// algorithm and key, `typ`, `cty`, signature. Nothing in the payload is
-/// read before the signature verifies.
+/// The keys of one purpose, as the JWS layer asks for them.
+///
+/// Configured keys answer at once; a remote JWK Set may fetch. The JWS
+/// layer asks only after a token's size, structure and header have
+/// passed, so unauthenticated garbage never causes key-source work.
+pub(crate) trait KeySource {
+    /// The current keys.
+    fn current(&self) -> Result<Keys<'_>, Error>;
+
+    /// A token named a `kid` the current keys lack: `true` when the source
+    /// fetched a newer set worth trying (within its own rate limit).
+    fn refresh_for_unknown_kid(&self) -> bool {
+        false
+    }
+}
+
+/// Keys a [`KeySource`] hands out: borrowed, or a shared snapshot.
+pub(crate) enum Keys<'k> {
+    Borrowed(&'k [VerifyingKey]),
+    #[cfg_attr(not(feature = "remote-jwks"), allow(dead_code))]
+    Shared(Arc<[VerifyingKey]>),
+}
+
+impl core::ops::Deref for Keys<'_> {
+    type Target = [VerifyingKey];
+
+    fn deref(&self) -> &[VerifyingKey] {
+        match self {
+            Keys::Borrowed(keys) => keys,
+            Keys::Shared(keys) => keys,
+        }
+    }
+}
+
+impl KeySource for Vec<VerifyingKey> {
+    fn current(&self) -> Result<Keys<'_>, Error> {
+        Ok(Keys::Borrowed(self))
+    }
+}
+
+/// Runs the JWS checks in order: size, segments and base64url, header
+/// (`alg`, `crit`, `b64`, `kid`, allow-list, `typ`, `cty`), then the key,
+/// then the signature. Nothing in the payload is read before the
+/// signature verifies, and no key source is asked before the header
+/// passes.
 pub(crate) fn verify(token: &str, limit: usize, rules: &Rules<'_>) -> Result<Checked, Error> {
     let segments = compact::split(token, limit)?;
 
@@ -145,8 +189,6 @@ pub(crate) fn verify(token: &str, limit: usize, rules: &Rules<'_>) -> Result<Che
             found: algorithm,
         });
     }
-    let key = select_key(rules.keys, algorithm, kid, rules.purpose, rules.now)?;
-
     let typ = header.typ.as_str("typ")?;
     check_type(rules.typ, typ)?;
     let cty = header.cty.as_str("cty")?;
@@ -156,6 +198,17 @@ pub(crate) fn verify(token: &str, limit: usize, rules: &Rules<'_>) -> Result<Che
         (ContentTypeRule::NestedJwt, None) => return Err(Error::MissingContentType),
         (_, Some(cty)) => return Err(Error::UnexpectedContentType { found: echo(cty) }),
     }
+
+    let mut keys = rules.keys.current()?;
+    let mut selected = select_key(&keys, algorithm, kid, rules.purpose, rules.now);
+    // The issuer may have rotated: a source that can refresh does so (at
+    // most once per its cooldown, so made-up kids cannot make it fetch per
+    // request), and the new set gets one more look.
+    if matches!(selected, Err(Error::UnknownKey { .. })) && rules.keys.refresh_for_unknown_kid() {
+        keys = rules.keys.current()?;
+        selected = select_key(&keys, algorithm, kid, rules.purpose, rules.now);
+    }
+    let key = &keys[selected?];
 
     key.verify(segments.signing_input.as_bytes(), signature)?;
 
@@ -188,13 +241,15 @@ pub(crate) fn verify(token: &str, limit: usize, rules: &Rules<'_>) -> Result<Che
 /// [`Error::UnknownKey`], never a fallback to trying every key. Without a
 /// `kid`, the first key configured for the algorithm that is not retired
 /// is used. A retired key verifies nothing ([`Error::KeyRetired`]).
-fn select_key<'k>(
-    keys: &'k [VerifyingKey],
+///
+/// Returns the key's index in `keys`.
+fn select_key(
+    keys: &[VerifyingKey],
     algorithm: Algorithm,
     kid: Option<&str>,
     purpose: &str,
     now: i64,
-) -> Result<&'k VerifyingKey, Error> {
+) -> Result<usize, Error> {
     if keys.is_empty() {
         return Err(Error::NoKeyForPurpose {
             purpose: purpose.to_owned(),
@@ -202,7 +257,8 @@ fn select_key<'k>(
     }
     let mut candidates = keys
         .iter()
-        .filter(|key| key.algorithm() == algorithm)
+        .enumerate()
+        .filter(|(_, key)| key.algorithm() == algorithm)
         .peekable();
     if candidates.peek().is_none() {
         let mut expected: Vec<Algorithm> = Vec::new();
@@ -217,17 +273,17 @@ fn select_key<'k>(
         });
     }
     let retired = |key: &VerifyingKey| key.meta().retired_after.filter(|&at| now > at);
-    let key = match kid {
+    let (index, key) = match kid {
         Some(kid) => candidates
-            .find(|key| key.kid() == Some(kid))
+            .find(|(_, key)| key.kid() == Some(kid))
             .ok_or_else(|| Error::UnknownKey { kid: echo(kid) })?,
         None => {
             let mut first_retired = None;
-            match candidates.find(|key| {
+            match candidates.find(|(_, key)| {
                 first_retired = first_retired.or(retired(key));
                 retired(key).is_none()
             }) {
-                Some(key) => key,
+                Some(found) => found,
                 None => {
                     let retired_at = first_retired.expect("every candidate was retired");
                     return Err(Error::KeyRetired { retired_at, now });
@@ -237,8 +293,30 @@ fn select_key<'k>(
     };
     match retired(key) {
         Some(retired_at) => Err(Error::KeyRetired { retired_at, now }),
-        None => Ok(key),
+        None => Ok(index),
     }
+}
+
+/// Refuses two keys of one algorithm with the same `kid` among one
+/// purpose's keys: the `kid` would name either, and which one verifies
+/// would depend on the order of configuration.
+pub(crate) fn check_key_ids(keys: &[VerifyingKey], purpose: &str) -> Result<(), Error> {
+    for (i, key) in keys.iter().enumerate() {
+        let Some(kid) = key.kid() else { continue };
+        if keys[..i]
+            .iter()
+            .any(|other| other.kid() == Some(kid) && other.algorithm() == key.algorithm())
+        {
+            return Err(Error::Configuration {
+                reason: format!(
+                    "purpose \"{purpose}\" has two {} keys with kid \"{}\"",
+                    key.algorithm(),
+                    echo(kid)
+                ),
+            });
+        }
+    }
+    Ok(())
 }
 
 fn check_type(rule: TypeRule<'_>, found: Option<&str>) -> Result<(), Error> {
@@ -420,20 +498,38 @@ impl core::fmt::Debug for JwsVerifier {
 
 impl JwsVerifier {
     /// A verifier with one key.
-    pub fn new(key: impl Into<VerifyingKey>) -> JwsVerifier {
+    ///
+    /// # Errors
+    /// [`Error::Configuration`] when the key is bound to an issuer: a JWS
+    /// payload has no `iss` to hold it to.
+    pub fn new(key: impl Into<VerifyingKey>) -> Result<JwsVerifier, Error> {
         JwsVerifier {
-            keys: vec![key.into()],
+            keys: Vec::new(),
             typ: None,
             algorithms: Vec::new(),
             max_size: DEFAULT_MAX_TOKEN_SIZE,
             clock: Arc::new(SystemClock),
         }
+        .with_key(key)
     }
 
     /// Adds another key (selected by `alg` and `kid`).
-    pub fn with_key(mut self, key: impl Into<VerifyingKey>) -> JwsVerifier {
-        self.keys.push(key.into());
-        self
+    ///
+    /// # Errors
+    /// [`Error::Configuration`] when the key is bound to an issuer, or when
+    /// a key of the same algorithm already has its `kid`: a `kid` must
+    /// name one key.
+    pub fn with_key(mut self, key: impl Into<VerifyingKey>) -> Result<JwsVerifier, Error> {
+        let key = key.into();
+        if key.issuer().is_some() {
+            return Err(Error::Configuration {
+                reason: "an issuer-bound key cannot verify a plain JWS, whose payload has no \"iss\" to check"
+                    .into(),
+            });
+        }
+        self.keys.push(key);
+        check_key_ids(&self.keys, "jws")?;
+        Ok(self)
     }
 
     /// Requires the `typ` header to name `typ` (RFC 7515 §4.1.9 comparison).
@@ -466,9 +562,7 @@ impl JwsVerifier {
     /// Verifies `token` and returns its header and payload.
     ///
     /// # Errors
-    /// The structural, header and signature variants of [`Error`], and
-    /// [`Error::Configuration`] when the key that verified the token is
-    /// bound to an issuer: a JWS payload has no `iss` to hold it to.
+    /// The structural, header and signature variants of [`Error`].
     pub fn verify(&self, token: &str) -> Result<VerifiedJws, Error> {
         let rules = Rules {
             algorithms: &self.algorithms,
@@ -480,16 +574,8 @@ impl JwsVerifier {
             now: self.clock.now().timestamp(),
         };
         let Checked {
-            header,
-            payload,
-            key_issuer,
+            header, payload, ..
         } = verify(token, self.max_size, &rules)?;
-        if key_issuer.is_some() {
-            return Err(Error::Configuration {
-                reason: "an issuer-bound key verified a plain JWS, whose payload has no \"iss\" to check"
-                    .into(),
-            });
-        }
         Ok(VerifiedJws { header, payload })
     }
 }
@@ -546,6 +632,7 @@ mod tests {
         let key = HmacKey::new(Algorithm::HS256, &[2; 32]).unwrap();
         let token = sign(&key.clone().into(), Some("webhook"), br#"{"event":"paid"}"#).unwrap();
         let verified = JwsVerifier::new(key)
+            .unwrap()
             .with_type("webhook")
             .verify(&token)
             .unwrap();
