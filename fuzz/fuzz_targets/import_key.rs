@@ -5,7 +5,7 @@
 //! Properties of every key that imports: a public key's exported JWK
 //! imports to the same key (same RFC 7638 thumbprint); a private key's
 //! signature verifies under its public key; a JWK Set's export imports to
-//! the same set.
+//! the same set, and what a set skipped is reported as printable text.
 
 #![no_main]
 
@@ -38,7 +38,10 @@ fn rejected(err: Error) {
     let message = err.to_string();
     assert!(message.len() <= 2048, "{message}");
     assert!(
-        matches!(err, Error::InvalidKey { .. } | Error::WeakKey { .. }),
+        matches!(
+            err,
+            Error::InvalidKey { .. } | Error::WeakKey { .. } | Error::InvalidKeySet { .. }
+        ),
         "{err:?}"
     );
 }
@@ -72,8 +75,18 @@ fuzz_target!(|data: &[u8]| {
                 for key in set.keys() {
                     public_round_trips(key);
                 }
+                for skipped in set.skipped() {
+                    let kid = skipped.kid().unwrap_or_default();
+                    assert!(kid.chars().count() <= 65, "{kid}");
+                    assert!(
+                        kid.chars()
+                            .all(|c| c.is_ascii_graphic() || c == ' ' || c == '…')
+                    );
+                    assert!(skipped.to_string().len() <= 2048, "{skipped}");
+                }
                 let again = JwkSet::from_json(&set.to_json()).expect("an exported set imports");
                 assert_eq!(again.to_json(), set.to_json());
+                assert!(again.skipped().is_empty(), "{:?}", again.skipped());
             }),
             None => return,
         },

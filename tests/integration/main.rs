@@ -10,6 +10,7 @@ mod encode;
 mod header;
 mod interop;
 mod jws;
+mod key_sets;
 mod keys;
 mod leaks;
 mod nested;

@@ -1,9 +1,13 @@
 //! JWK Sets (RFC 7517 §5): the public keys a service publishes, and that
 //! verifiers import.
 
+use core::fmt;
+
 use serde::Deserialize;
+use serde_json::Value;
 
 use super::PublicKey;
+use super::jwk::Unique;
 use crate::{Algorithm, Error};
 
 /// A set of public keys, as published at a `jwks_uri`.
@@ -30,11 +34,167 @@ use crate::{Algorithm, Error};
 #[derive(Clone, Debug, Default)]
 pub struct JwkSet {
     keys: Vec<PublicKey>,
+    skipped: Vec<SkippedKey>,
 }
 
-#[derive(Deserialize)]
-struct RawSet {
-    keys: Vec<serde_json::Value>,
+/// A key of an imported JWK Set that is not in [`JwkSet::keys`], and why.
+///
+/// RFC 7517 §5 asks a recipient to ignore the keys it cannot use, so one
+/// encryption key, Ed448 key or weak RSA key does not break the whole set
+/// (a remote set would otherwise fail on every refresh). Nothing is dropped
+/// silently: [`JwkSet::skipped`] lists each such key, for the caller to log.
+///
+/// ```
+/// use jwt_claims::{JwkSet, SkipReason};
+///
+/// let set = JwkSet::from_json(r#"{"keys":[
+///   {"kty":"OKP","crv":"Ed448","kid":"new\ncurve","x":"AAAA"},
+///   {"kty":"RSA","use":"enc","kid":"mail","n":"AQAB","e":"AQAB"}
+/// ]}"#)?;
+/// assert!(set.keys().is_empty());
+/// let skipped = set.skipped();
+/// assert_eq!(skipped[0].index(), 0);
+/// assert_eq!(skipped[0].kid(), Some(r"new\u{a}curve")); // escaped: untrusted text
+/// assert!(matches!(skipped[0].reason(), SkipReason::UnsupportedKeyType { .. }));
+/// assert_eq!(
+///     skipped[1].to_string(),
+///     r#"key [1] (kid "mail"): "use" is not "sig": the key is not for verifying signatures"#
+/// );
+/// # Ok::<(), jwt_claims::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SkippedKey {
+    index: usize,
+    kid: Option<String>,
+    reason: SkipReason,
+}
+
+impl SkippedKey {
+    /// The key's position in the set's `keys` array, from 0.
+    pub fn index(&self) -> usize {
+        self.index
+    }
+
+    /// The key's `kid`, if it has one, as printable text: it comes from
+    /// the set, so control and non-ASCII characters are escaped (`\u{a}`,
+    /// `\u{e9}`) and it is cut after 64 characters, as every error cuts
+    /// what it repeats.
+    pub fn kid(&self) -> Option<&str> {
+        self.kid.as_deref()
+    }
+
+    /// Why the key was skipped.
+    pub fn reason(&self) -> &SkipReason {
+        &self.reason
+    }
+}
+
+impl fmt::Display for SkippedKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "key [{}]", self.index)?;
+        if let Some(kid) = &self.kid {
+            write!(f, " (kid \"{kid}\")")?;
+        }
+        write!(f, ": {}", self.reason)
+    }
+}
+
+/// Why a key of a JWK Set was skipped; see [`SkippedKey`].
+///
+/// Text copied from the set is escaped and cut as [`SkippedKey::kid`] is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SkipReason {
+    /// `use` is not `"sig"` (e.g. `"enc"`), or `key_ops` does not list
+    /// `"verify"`: the key is not for verifying signatures.
+    NotForVerifying {
+        /// The member that says so: `use` or `key_ops`.
+        member: &'static str,
+    },
+    /// A symmetric key (`"kty": "oct"`) or an HMAC `alg`: jwt-claims takes
+    /// no secret from a JWK Set, which is public by design.
+    SymmetricKey,
+    /// The key's `alg` is not one jwt-claims implements (`ES512`,
+    /// `RSA-OAEP`, ...).
+    UnsupportedAlgorithm {
+        /// The key's `alg`.
+        alg: String,
+    },
+    /// The key's type or curve is not one jwt-claims implements (`OKP`
+    /// with `Ed448`, `EC` with `P-521`, ...).
+    UnsupportedKeyType {
+        /// The key's `kty`.
+        kty: String,
+        /// The key's `crv`, if it has one.
+        crv: Option<String>,
+    },
+    /// An RSA key without `alg`: it could be RS256 or PS256 (or another
+    /// hash), and jwt-claims does not guess.
+    MissingAlgorithm,
+    /// Another usable key of the set, a different one, has the same `kid`:
+    /// a token naming it would not say which key it means, so neither is
+    /// used.
+    DuplicateKid,
+    /// The same key (same algorithm, same material, same `kid`) as the one
+    /// at `first`, which is kept.
+    RepeatedKey {
+        /// The index of the copy that is kept.
+        first: usize,
+    },
+    /// The entry is not a JWK: not a JSON object, no `kty`, or a member of
+    /// the wrong JSON type.
+    Malformed {
+        /// What is wrong.
+        reason: String,
+    },
+    /// The key says it verifies signatures with an algorithm jwt-claims
+    /// implements, but it could not be imported: malformed members, a
+    /// private key, a weak RSA key, a small-order Ed25519 point… The
+    /// error ([`Error::InvalidKey`] or [`Error::WeakKey`]) says which.
+    Invalid(Error),
+}
+
+impl fmt::Display for SkipReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SkipReason::NotForVerifying { member: "use" } => {
+                f.write_str("\"use\" is not \"sig\": the key is not for verifying signatures")
+            }
+            SkipReason::NotForVerifying { member } => write!(
+                f,
+                "\"{member}\" does not allow \"verify\": the key is not for verifying signatures"
+            ),
+            SkipReason::SymmetricKey => {
+                f.write_str("a symmetric key: secrets are never taken from a JWK Set")
+            }
+            SkipReason::UnsupportedAlgorithm { alg } => {
+                write!(f, "algorithm \"{alg}\" is not supported")
+            }
+            SkipReason::UnsupportedKeyType { kty, crv: None } => {
+                write!(f, "key type \"{kty}\" is not supported")
+            }
+            SkipReason::UnsupportedKeyType {
+                kty,
+                crv: Some(crv),
+            } => {
+                write!(
+                    f,
+                    "key type \"{kty}\" with curve \"{crv}\" is not supported"
+                )
+            }
+            SkipReason::MissingAlgorithm => f.write_str(
+                "an RSA key without \"alg\": it could be RS256 or PS256, so it is not guessed",
+            ),
+            SkipReason::DuplicateKid => {
+                f.write_str("another key of the set has the same \"kid\": neither is used")
+            }
+            SkipReason::RepeatedKey { first } => {
+                write!(f, "a repeat of key [{first}], which is used")
+            }
+            SkipReason::Malformed { reason } => write!(f, "not a JWK: {reason}"),
+            SkipReason::Invalid(err) => write!(f, "{err}"),
+        }
+    }
 }
 
 /// What a JWK says about how it may be used, read before the key itself.
@@ -46,7 +206,12 @@ struct Usage {
     #[serde(rename = "use")]
     use_: Option<String>,
     key_ops: Option<Vec<String>>,
-    kid: Option<String>,
+}
+
+/// What the set says of a JWK, before it is imported.
+enum Triage {
+    Import(Algorithm),
+    Skip(SkipReason),
 }
 
 impl JwkSet {
@@ -54,60 +219,103 @@ impl JwkSet {
     pub fn new(keys: impl IntoIterator<Item = PublicKey>) -> JwkSet {
         JwkSet {
             keys: keys.into_iter().collect(),
+            skipped: Vec::new(),
         }
     }
 
     /// Imports a JWK Set.
     ///
-    /// Keys that are not for verifying signatures with a supported
-    /// algorithm are skipped, as RFC 7517 §5 asks: `use` other than `sig`,
-    /// `key_ops` without `verify`, an `alg` jwt-claims does not implement,
-    /// a `kty` it does not know. Each other key must declare its algorithm:
-    /// by `alg`, or for EC and OKP keys by their curve (P-256 → ES256,
-    /// P-384 → ES384, Ed25519 → EdDSA); an RSA key without `alg` is
-    /// ambiguous (RS* or PS*) and refused.
+    /// Each key must declare its algorithm: by `alg`, or for EC and OKP
+    /// keys by their curve (P-256 → ES256, P-384 → ES384, Ed25519 →
+    /// EdDSA). A key jwt-claims cannot use for verifying is skipped, as
+    /// RFC 7517 §5 asks, and listed in [`JwkSet::skipped`] with the reason:
+    /// `use` other than `sig`, `key_ops` without `verify`, a secret (`oct`)
+    /// key, an algorithm, key type or curve jwt-claims does not implement,
+    /// an RSA key without `alg` (ambiguous: RS* or PS*), a key that does
+    /// not import (malformed, private, weak), and keys of different
+    /// material sharing a `kid`. A set with no usable key imports as an
+    /// empty set, with its skipped list; a verifier refuses an empty set.
     ///
     /// # Errors
-    /// [`Error::InvalidKey`] when the JSON is not a JWK Set, a key that
-    /// should be usable is malformed, private or weak, or two keys share a
-    /// `kid`; the reason names the key's index.
+    /// [`Error::InvalidKeySet`] when the text is not a JWK Set: not JSON,
+    /// not an object with a `"keys"` array, or a JSON object anywhere in it
+    /// with a member twice (RFC 7517 §4, §5). A duplicate member fails the
+    /// whole set rather than one key: different JSON parsers read such a
+    /// document as different keys (first or last value), so nothing in it
+    /// can be trusted to mean what its publisher meant.
     pub fn from_json(json: &str) -> Result<JwkSet, Error> {
-        let set_error = |reason: String| Error::InvalidKey {
-            algorithm: Algorithm::ES256,
-            reason,
-        };
-        let raw: RawSet = serde_json::from_str(json).map_err(|err| {
-            set_error(format!(
-                "not a JWK Set: {}",
-                crate::json_object::reason(&err)
-            ))
+        let set_error = |reason: String| Error::InvalidKeySet { reason };
+        let Unique(document) = serde_json::from_str(json).map_err(|err| {
+            set_error(match err.classify() {
+                // Not JSON at all: say what it looks like (a proxy's HTML
+                // error page, an empty body), escaped and cut.
+                serde_json::error::Category::Syntax | serde_json::error::Category::Eof
+                    if !json.trim_start().starts_with(['{', '[']) =>
+                {
+                    format!(
+                        "{EXPECTED}, found {}",
+                        match json.trim_start() {
+                            "" => "no text".to_owned(),
+                            text => format!("text starting \"{}\"", crate::error::echo(text)),
+                        }
+                    )
+                }
+                _ => format!("not valid JSON: {}", crate::json_object::reason(&err)),
+            })
         })?;
-        let mut keys: Vec<PublicKey> = Vec::with_capacity(raw.keys.len());
-        for (index, jwk) in raw.keys.iter().enumerate() {
-            let at = |err: Error| err.about(format_args!("key [{index}]"));
-            let usage: Usage = serde_json::from_value(jwk.clone()).map_err(|err| {
-                set_error(format!(
-                    "key [{index}]: {}",
-                    crate::json_object::reason(&err)
-                ))
-            })?;
-            let Some(algorithm) = signature_algorithm(&usage)
-                .map_err(|reason| set_error(format!("key [{index}]: {reason}")))?
-            else {
-                continue;
-            };
-            let key = PublicKey::from_jwk(algorithm, &jwk.to_string()).map_err(at)?;
-            if let Some(kid) = key.kid()
-                && keys.iter().any(|other| other.kid() == Some(kid))
-            {
-                return Err(at(Error::InvalidKey {
-                    algorithm,
-                    reason: format!("\"kid\" \"{}\" is used twice", crate::error::echo(kid)),
-                }));
+        let raw_keys = match document {
+            Value::Object(mut members) => match members.remove("keys") {
+                Some(Value::Array(keys)) => keys,
+                Some(other) => {
+                    return Err(set_error(format!(
+                        "\"keys\" is {}, not an array",
+                        json_type(&other)
+                    )));
+                }
+                None if members.contains_key("kty") => {
+                    return Err(set_error(format!(
+                        "{EXPECTED}, found a single JWK: wrap it as {{\"keys\":[...]}}"
+                    )));
+                }
+                None => {
+                    return Err(set_error(format!(
+                        "{EXPECTED}, found an object without \"keys\""
+                    )));
+                }
+            },
+            other => {
+                return Err(set_error(format!(
+                    "{EXPECTED}, found {}",
+                    json_type(&other)
+                )));
             }
-            keys.push(key);
+        };
+        let mut imported: Vec<(usize, PublicKey)> = Vec::with_capacity(raw_keys.len());
+        let mut skipped = Vec::new();
+        for (index, jwk) in raw_keys.into_iter().enumerate() {
+            let kid = jwk.get("kid").and_then(Value::as_str).map(crate::error::echo);
+            let skip = |reason| SkippedKey {
+                index,
+                kid: kid.clone(),
+                reason,
+            };
+            let algorithm = match triage(&jwk) {
+                Triage::Import(algorithm) => algorithm,
+                Triage::Skip(reason) => {
+                    skipped.push(skip(reason));
+                    continue;
+                }
+            };
+            match super::jwk::from_value(algorithm, jwk)
+                .and_then(|jwk| super::jwk::public_key_from(algorithm, jwk))
+            {
+                Ok(key) => imported.push((index, key)),
+                Err(err) => skipped.push(skip(SkipReason::Invalid(err))),
+            }
         }
-        Ok(JwkSet { keys })
+        let keys = drop_ambiguous_kids(imported, &mut skipped);
+        skipped.sort_by_key(|key| key.index);
+        Ok(JwkSet { keys, skipped })
     }
 
     /// The set as JSON, `{"keys":[...]}`, each key as [`PublicKey::to_jwk`]
@@ -120,6 +328,14 @@ impl JwkSet {
     /// The keys, in order.
     pub fn keys(&self) -> &[PublicKey] {
         &self.keys
+    }
+
+    /// The keys [`JwkSet::from_json`] did not import, in the set's order,
+    /// each with its index, `kid` and the reason; empty for a set built
+    /// with [`JwkSet::new`]. Worth logging: a key skipped by mistake shows
+    /// up here long before a token it should have verified is refused.
+    pub fn skipped(&self) -> &[SkippedKey] {
+        &self.skipped
     }
 
     /// The key with this `kid`.
@@ -137,35 +353,129 @@ impl IntoIterator for JwkSet {
     }
 }
 
-/// The algorithm a JWK verifies with; `Ok(None)` for a key to skip.
-fn signature_algorithm(usage: &Usage) -> Result<Option<Algorithm>, String> {
-    if usage.use_.as_deref().is_some_and(|use_| use_ != "sig")
-        || usage
-            .key_ops
-            .as_ref()
-            .is_some_and(|ops| !ops.iter().any(|op| op == "verify"))
+/// The start of every "this is not a JWK Set" reason.
+const EXPECTED: &str = "expected a JWK Set (a JSON object with a \"keys\" array)";
+
+/// A JSON value's type, for reasons.
+fn json_type(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Whether the set's JWK is one to import, and as which algorithm.
+fn triage(jwk: &Value) -> Triage {
+    use SkipReason::*;
+    let skip = Triage::Skip;
+    if !jwk.is_object() {
+        return skip(Malformed {
+            reason: format!("{} is not a JSON object", json_type(jwk)),
+        });
+    }
+    let usage = match Usage::deserialize(jwk) {
+        Ok(usage) => usage,
+        Err(err) => {
+            return skip(Malformed {
+                reason: crate::json_object::reason(&err),
+            });
+        }
+    };
+    if usage.use_.as_deref().is_some_and(|use_| use_ != "sig") {
+        return skip(NotForVerifying { member: "use" });
+    }
+    if usage
+        .key_ops
+        .as_ref()
+        .is_some_and(|ops| !ops.iter().any(|op| op == "verify"))
     {
-        return Ok(None);
+        return skip(NotForVerifying { member: "key_ops" });
     }
-    if let Some(alg) = &usage.alg {
-        return Ok(Algorithm::from_name(alg).filter(|alg| !alg.is_hmac()));
-    }
-    Ok(match (usage.kty.as_deref(), usage.crv.as_deref()) {
+    let by_curve = match (usage.kty.as_deref(), usage.crv.as_deref()) {
+        (None, _) => {
+            return skip(Malformed {
+                reason: "no \"kty\"".into(),
+            });
+        }
+        (Some("oct"), _) => return skip(SymmetricKey),
+        (Some("RSA"), _) => None,
         (Some("EC"), Some("P-256")) => Some(Algorithm::ES256),
         (Some("EC"), Some("P-384")) => Some(Algorithm::ES384),
         (Some("OKP"), Some("Ed25519")) => Some(Algorithm::EdDSA),
-        (Some("RSA"), _) => {
-            let kid = usage
-                .kid
-                .as_deref()
-                .map(crate::error::echo)
-                .unwrap_or_default();
-            return Err(format!(
-                "RSA key \"{kid}\" has no \"alg\": it could be RS256 or PS256, so it is not guessed"
-            ));
+        (Some(kty @ ("EC" | "OKP")), None) => {
+            return skip(Malformed {
+                reason: format!("a \"{kty}\" key without \"crv\""),
+            });
         }
-        _ => None,
-    })
+        (Some(kty), crv) => {
+            return skip(UnsupportedKeyType {
+                kty: crate::error::echo(kty),
+                crv: crv.map(crate::error::echo),
+            });
+        }
+    };
+    match (usage.alg.as_deref(), by_curve) {
+        (Some(alg), _) => match Algorithm::from_name(alg) {
+            Some(algorithm) if algorithm.is_hmac() => skip(SymmetricKey),
+            // A mismatch with the key type (ES384 on a P-256 key, RS256 on
+            // an EC key) is the import's to report.
+            Some(algorithm) => Triage::Import(algorithm),
+            None => skip(UnsupportedAlgorithm {
+                alg: crate::error::echo(alg),
+            }),
+        },
+        (None, Some(algorithm)) => Triage::Import(algorithm),
+        (None, None) => skip(MissingAlgorithm),
+    }
+}
+
+/// The imported keys, without those whose `kid` another, different key
+/// also has (all of them are skipped: which one a token meant cannot be
+/// told) and without repeats of a key (the first copy is kept).
+fn drop_ambiguous_kids(
+    imported: Vec<(usize, PublicKey)>,
+    skipped: &mut Vec<SkippedKey>,
+) -> Vec<PublicKey> {
+    let same = |a: &PublicKey, b: &PublicKey| {
+        a.algorithm() == b.algorithm() && a.thumbprint() == b.thumbprint()
+    };
+    let mut reasons: Vec<Option<SkipReason>> = vec![None; imported.len()];
+    for (i, (_, key)) in imported.iter().enumerate() {
+        let Some(kid) = key.kid() else { continue };
+        if reasons[i].is_some() {
+            continue;
+        }
+        let others: Vec<usize> = (i + 1..imported.len())
+            .filter(|&j| imported[j].1.kid() == Some(kid))
+            .collect();
+        if others.iter().all(|&j| same(key, &imported[j].1)) {
+            for &j in &others {
+                reasons[j] = Some(SkipReason::RepeatedKey {
+                    first: imported[i].0,
+                });
+            }
+        } else {
+            for j in others.into_iter().chain([i]) {
+                reasons[j] = Some(SkipReason::DuplicateKid);
+            }
+        }
+    }
+    let mut keys = Vec::with_capacity(imported.len());
+    for ((index, key), reason) in imported.into_iter().zip(reasons) {
+        match reason {
+            None => keys.push(key),
+            Some(reason) => skipped.push(SkippedKey {
+                index,
+                kid: key.kid().map(crate::error::echo),
+                reason,
+            }),
+        }
+    }
+    keys
 }
 
 #[cfg(test)]
@@ -175,64 +485,185 @@ mod tests {
     const ED: &str = r#"{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo","kid":"ed"}"#;
     const EC: &str = r#"{"kty":"EC","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0","kid":"ec"}"#;
 
+    fn set(keys: &[&str]) -> Result<JwkSet, Error> {
+        JwkSet::from_json(&format!(r#"{{"keys":[{}]}}"#, keys.join(",")))
+    }
+
+    fn reasons(set: &JwkSet) -> Vec<(usize, Option<&str>, &SkipReason)> {
+        set.skipped()
+            .iter()
+            .map(|key| (key.index(), key.kid(), key.reason()))
+            .collect()
+    }
+
     #[test]
-    fn imports_keys_by_curve_and_skips_keys_not_for_signatures() {
+    fn imports_keys_by_curve_and_lists_keys_not_for_signatures() {
         let enc = r#"{"kty":"RSA","use":"enc","alg":"RSA-OAEP","n":"AQAB","e":"AQAB"}"#;
         let es512 = r#"{"kty":"EC","crv":"P-521","alg":"ES512","x":"AA","y":"AA"}"#;
         let ops = r#"{"kty":"OKP","crv":"Ed25519","x":"AA","key_ops":["encrypt"]}"#;
-        let set =
-            JwkSet::from_json(&format!(r#"{{"keys":[{ED},{enc},{EC},{es512},{ops}]}}"#)).unwrap();
+        let oct = r#"{"kty":"oct","k":"c2VjcmV0","kid":"hs"}"#;
+        let ps = r#"{"kty":"RSA","alg":"PS999","n":"AQAB","e":"AQAB"}"#;
+        let set = set(&[ED, enc, EC, es512, ops, oct, ps]).unwrap();
         let kids: Vec<_> = set
             .keys()
             .iter()
             .map(|key| (key.kid().unwrap(), key.algorithm()))
             .collect();
         assert_eq!(kids, [("ed", Algorithm::EdDSA), ("ec", Algorithm::ES256)]);
-    }
-
-    #[test]
-    fn refuses_duplicate_kids_and_names_the_key() {
-        let err = JwkSet::from_json(&format!(r#"{{"keys":[{ED},{ED}]}}"#)).unwrap_err();
         assert_eq!(
-            err,
-            Error::InvalidKey {
-                algorithm: Algorithm::EdDSA,
-                reason: "key [1]: \"kid\" \"ed\" is used twice".into()
-            }
+            reasons(&set),
+            [
+                (1, None, &SkipReason::NotForVerifying { member: "use" }),
+                (
+                    3,
+                    None,
+                    &SkipReason::UnsupportedKeyType {
+                        kty: "EC".into(),
+                        crv: Some("P-521".into())
+                    }
+                ),
+                (4, None, &SkipReason::NotForVerifying { member: "key_ops" }),
+                (5, Some("hs"), &SkipReason::SymmetricKey),
+                (
+                    6,
+                    None,
+                    &SkipReason::UnsupportedAlgorithm {
+                        alg: "PS999".into()
+                    }
+                ),
+            ]
         );
     }
 
     #[test]
-    fn refuses_rsa_keys_without_alg_and_private_keys() {
+    fn skips_every_key_sharing_a_kid_with_a_different_key_and_keeps_one_of_a_repeat() {
+        let other_ed = r#"{"kty":"OKP","crv":"Ed25519","x":"3t9zzVSbCHn6bv2Tx0GDsSvYyKKqOnHe_iBePoQxaDU","kid":"ed"}"#;
+        let set = set(&[ED, EC, other_ed, EC]).unwrap();
+        assert_eq!(set.keys().len(), 1);
+        assert_eq!(set.keys()[0].kid(), Some("ec"));
+        assert_eq!(
+            reasons(&set),
+            [
+                (0, Some("ed"), &SkipReason::DuplicateKid),
+                (2, Some("ed"), &SkipReason::DuplicateKid),
+                (3, Some("ec"), &SkipReason::RepeatedKey { first: 1 }),
+            ]
+        );
+        assert_eq!(
+            set.skipped()[0].to_string(),
+            "key [0] (kid \"ed\"): another key of the set has the same \"kid\": neither is used"
+        );
+    }
+
+    #[test]
+    fn skips_rsa_keys_without_alg_and_private_keys() {
         let rsa = r#"{"kty":"RSA","kid":"r","n":"AQAB","e":"AQAB"}"#;
-        assert_eq!(
-            JwkSet::from_json(&format!(r#"{{"keys":[{rsa}]}}"#)).unwrap_err(),
-            Error::InvalidKey {
-                algorithm: Algorithm::ES256,
-                reason: "key [0]: RSA key \"r\" has no \"alg\": it could be RS256 or PS256, so it is not guessed".into()
-            }
-        );
         let private = r#"{"kty":"OKP","crv":"Ed25519","d":"nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}"#;
-        let err = JwkSet::from_json(&format!(r#"{{"keys":[{private}]}}"#)).unwrap_err();
-        assert!(
-            matches!(&err, Error::InvalidKey { reason, .. } if reason.starts_with("key [0]: this JWK holds a private key")),
-            "{err}"
+        let set = set(&[rsa, private]).unwrap();
+        assert!(set.keys().is_empty());
+        assert_eq!(
+            reasons(&set),
+            [
+                (0, Some("r"), &SkipReason::MissingAlgorithm),
+                (
+                    1,
+                    None,
+                    &SkipReason::Invalid(Error::InvalidKey {
+                        algorithm: Algorithm::EdDSA,
+                        reason: "this JWK holds a private key: load it with PrivateKey and call public_key()".into()
+                    })
+                ),
+            ]
         );
     }
 
     #[test]
-    fn refuses_documents_that_are_not_sets() {
-        for json in ["[]", "{}", r#"{"keys":{}}"#, "not json"] {
-            assert!(
-                matches!(JwkSet::from_json(json), Err(Error::InvalidKey { .. })),
+    fn skips_entries_that_are_not_jwks() {
+        let set = set(&["1", "{}", r#"{"kty":"EC"}"#, r#"{"kty":"OKP","use":5}"#, ED]).unwrap();
+        assert_eq!(set.keys().len(), 1);
+        let malformed = |reason: &str| SkipReason::Malformed {
+            reason: reason.into(),
+        };
+        assert_eq!(
+            reasons(&set),
+            [
+                (0, None, &malformed("a number is not a JSON object")),
+                (1, None, &malformed("no \"kty\"")),
+                (2, None, &malformed("a \"EC\" key without \"crv\"")),
+                (
+                    3,
+                    None,
+                    &malformed("invalid type: integer `5`, expected a string")
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn refuses_documents_that_are_not_sets_and_says_what_they_are() {
+        let expected = "expected a JWK Set (a JSON object with a \"keys\" array), found";
+        for (json, found) in [
+            ("[]", format!("{expected} an array")),
+            ("{}", format!("{expected} an object without \"keys\"")),
+            (
+                EC,
+                format!("{expected} a single JWK: wrap it as {{\"keys\":[...]}}"),
+            ),
+            (
+                r#"{"keys":{}}"#,
+                "\"keys\" is an object, not an array".to_owned(),
+            ),
+            ("not json", format!("{expected} text starting \"not json\"")),
+            ("  ", format!("{expected} no text")),
+            (
+                "<html>\r\n<body>502 Bad Gateway: the upstream server did not answer in time, try later</body>",
+                format!(
+                    "{expected} text starting \"<html>\\u{{d}}\\u{{a}}<body>502 Bad Gateway: the upstream server did not answe…\""
+                ),
+            ),
+            (
+                r#"{"keys":["#,
+                "not valid JSON: EOF while parsing a list at line 1 column 9".to_owned(),
+            ),
+        ] {
+            assert_eq!(
+                JwkSet::from_json(json).unwrap_err(),
+                Error::InvalidKeySet { reason: found },
                 "{json}"
             );
         }
     }
 
     #[test]
+    fn refuses_a_member_given_twice_anywhere_in_the_set() {
+        for (json, name) in [
+            (format!(r#"{{"keys":[{ED}],"keys":[]}}"#), "keys"),
+            (
+                ED.replace(r#""kid":"ed""#, r#""kid":"ed","kid":"other""#),
+                "kid",
+            ),
+            (
+                EC.replace(r#""kty":"EC""#, r#""kty":"EC","\u0078":"AA""#),
+                "x",
+            ),
+        ] {
+            let json = if json.contains("\"keys\"") {
+                json
+            } else {
+                format!(r#"{{"keys":[{json}]}}"#)
+            };
+            let err = JwkSet::from_json(&json).unwrap_err();
+            assert!(
+                matches!(&err, Error::InvalidKeySet { reason } if reason.starts_with(&format!("not valid JSON: member \"{name}\" appears twice at line 1 column "))),
+                "{json}: {err:?}"
+            );
+        }
+    }
+
+    #[test]
     fn round_trips_through_json() {
-        let set = JwkSet::from_json(&format!(r#"{{"keys":[{ED},{EC}]}}"#)).unwrap();
+        let set = set(&[ED, EC]).unwrap();
+        assert!(set.skipped().is_empty());
         let again = JwkSet::from_json(&set.to_json()).unwrap();
         let thumbprints = |set: &JwkSet| {
             set.keys()

@@ -21,7 +21,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 pub use self::hmac::HmacKey;
-pub use self::jwks::JwkSet;
+pub use self::jwks::{JwkSet, SkipReason, SkippedKey};
 pub use self::private::PrivateKey;
 pub use self::public::PublicKey;
 

@@ -241,8 +241,15 @@ impl JwkSet {
         let path = path.as_ref();
         let bytes = read_file(path)?;
         let source = Source::File(path);
-        let text = text(&source, Algorithm::ES256, &bytes)?;
-        JwkSet::from_json(text).map_err(|err| err.about(&source))
+        let text = core::str::from_utf8(&bytes).map_err(|_| Error::InvalidKeySet {
+            reason: format!("{source}: a JWK Set must be UTF-8 text"),
+        })?;
+        JwkSet::from_json(text).map_err(|err| match err {
+            Error::InvalidKeySet { reason } => Error::InvalidKeySet {
+                reason: format!("{source}: {reason}"),
+            },
+            other => other,
+        })
     }
 }
 
