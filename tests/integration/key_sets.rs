@@ -112,6 +112,29 @@ fn a_set_without_a_usable_key_imports_empty_with_every_key_reported() {
 }
 
 #[test]
+fn a_small_order_ed25519_key_in_a_set_is_skipped_not_used() {
+    let identity = format!(
+        r#"{{"kty":"OKP","crv":"Ed25519","kid":"id","x":"{}"}}"#,
+        b64(&[&[1][..], &[0; 31]].concat())
+    );
+    let set = set(&[&identity, ED]).unwrap();
+    assert_eq!(set.keys().len(), 1);
+    assert_eq!(
+        skipped(&set),
+        [(
+            0,
+            Some("id".into()),
+            SkipReason::Invalid(Error::InvalidKey {
+                algorithm: Algorithm::EdDSA,
+                reason:
+                    "Ed25519 public key is a point of small order, which verifies forged signatures"
+                        .into()
+            })
+        )]
+    );
+}
+
+#[test]
 fn skipped_kids_are_escaped_and_cut_as_untrusted_text() {
     let kid = format!("evil\n\u{1b}[2J\u{202e}{}", "x".repeat(100));
     let key = format!(

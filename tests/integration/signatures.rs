@@ -1,7 +1,7 @@
 //! Malformed and malleated signatures: each must fail as a plain
 //! `InvalidSignature`, whatever its shape.
 
-use jwt_claims::{Algorithm, Error, Signer, Verifier};
+use jwt_claims::{Algorithm, Error, PublicKey, Signer, Verifier};
 
 use crate::support::*;
 
@@ -155,6 +155,90 @@ fn rejects_an_ed25519_signature_with_s_not_below_the_group_order() {
         Error::InvalidSignature
     );
     assert!(verifier.decode::<BillingAccess>(&token).is_ok());
+}
+
+/// The 8 Ed25519 points of small order (libsodium's list), the identity
+/// and y = -1 also with the sign bit set (x = 0 has no sign).
+const SMALL_ORDER_ED25519: [&str; 10] = [
+    "0100000000000000000000000000000000000000000000000000000000000000",
+    "0100000000000000000000000000000000000000000000000000000000000080",
+    "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+    "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+    "0000000000000000000000000000000000000000000000000000000000000000",
+    "0000000000000000000000000000000000000000000000000000000000000080",
+    "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05",
+    "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85",
+    "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",
+    "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa",
+];
+
+fn hex(text: &str) -> Vec<u8> {
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
+        .collect()
+}
+
+/// The Ed25519 public key `x` as a JWK, a SubjectPublicKeyInfo in DER and
+/// in PEM: every way a public key comes in.
+fn ed25519_imports(x: &[u8]) -> [Result<PublicKey, Error>; 4] {
+    let spki = [&hex("302a300506032b6570032100")[..], x].concat();
+    let base64 = b64(&spki).replace('-', "+").replace('_', "/");
+    let pem = format!("-----BEGIN PUBLIC KEY-----\n{base64}=\n-----END PUBLIC KEY-----\n");
+    let jwk = format!(r#"{{"kty":"OKP","crv":"Ed25519","x":"{}"}}"#, b64(x));
+    [
+        PublicKey::from_jwk(Algorithm::EdDSA, &jwk),
+        PublicKey::from_der(Algorithm::EdDSA, &spki),
+        PublicKey::from_der(Algorithm::EdDSA, x),
+        PublicKey::from_pem(Algorithm::EdDSA, pem.as_bytes()),
+    ]
+}
+
+#[test]
+fn refuses_small_order_ed25519_keys_under_which_any_payload_verifies() {
+    // With the identity as the public key, the signature R = identity,
+    // S = 0 satisfies [S]B = R + [k]A for every message: it verified any
+    // payload, on both backends. The other small-order points do the same
+    // for a fraction of all messages. They are refused when the key is
+    // built, from every form.
+    let refused = Error::InvalidKey {
+        algorithm: Algorithm::EdDSA,
+        reason: "Ed25519 public key is a point of small order, which verifies forged signatures"
+            .into(),
+    };
+    for x in SMALL_ORDER_ED25519 {
+        for imported in ed25519_imports(&hex(x)) {
+            assert_eq!(imported.map(drop), Err(refused.clone()), "{x}");
+        }
+    }
+    // A genuine key still imports from every form.
+    let genuine = unb64("11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo");
+    for imported in ed25519_imports(&genuine) {
+        assert_eq!(
+            imported.unwrap().thumbprint(),
+            "kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k"
+        );
+    }
+}
+
+#[test]
+fn refuses_ed25519_keys_whose_y_is_not_below_the_field_prime() {
+    // y = p + 1 is a second encoding of the identity, y = p of a point of
+    // order 4; RFC 8032 §5.1.3 has decoders reject every y >= p.
+    let refused = Error::InvalidKey {
+        algorithm: Algorithm::EdDSA,
+        reason: "Ed25519 public key is not canonically encoded (its y is not below 2^255 - 19)"
+            .into(),
+    };
+    for x in [
+        "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+        "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+        "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+    ] {
+        for imported in ed25519_imports(&hex(x)) {
+            assert_eq!(imported.map(drop), Err(refused.clone()), "{x}");
+        }
+    }
 }
 
 #[test]

@@ -7,6 +7,7 @@
 //! signing never re-parse it. Weak keys are refused with
 //! [`Error::WeakKey`](crate::Error::WeakKey).
 
+mod ed25519;
 mod hmac;
 mod jwk;
 mod jwks;

@@ -135,8 +135,10 @@ impl PublicKey {
         // also takes other encodings (aws-lc an SPKI with trailing bytes),
         // which `raw` would then hold: JWK export and thumbprints would see
         // the wrong bytes. Found by fuzz/import_key.
-        if algorithm.family() == KeyFamily::Okp && raw.len() != 32 {
-            return Err(not_valid());
+        if algorithm.family() == KeyFamily::Okp {
+            let bytes: &[u8; 32] = raw.try_into().map_err(|_| not_valid())?;
+            super::ed25519::check_public_key(bytes)
+                .map_err(|refused| invalid(algorithm, refused.reason()))?;
         }
         let key = Public::parse(algorithm, raw).ok_or_else(not_valid)?;
         Ok(PublicKey {
