@@ -433,7 +433,7 @@ fn rejects_rsa_1024_public_and_private_keys_as_weak() {
             PrivateKey::from_pem(alg, pem::RSA1024).map(drop),
             Err(Error::WeakKey {
                 algorithm: alg,
-                reason: "RSA modulus is under 2048 bits".into()
+                reason: "RSA modulus is 1024 bits, at least 2048 are required".into()
             })
         );
     }

@@ -5,6 +5,7 @@
 
 mod support;
 
+mod backends;
 mod claims;
 mod encode;
 mod header;

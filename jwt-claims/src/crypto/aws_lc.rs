@@ -193,14 +193,6 @@ impl Private {
         Ok(zeroize::Zeroizing::new(der))
     }
 
-    /// The RSA modulus size in bits; `None` for other families.
-    pub(crate) fn rsa_bits(&self) -> Option<usize> {
-        match self {
-            Private::Rsa(pair, _) => Some(pair.public_modulus_len() * 8),
-            _ => None,
-        }
-    }
-
     pub(crate) fn sign_into(
         &self,
         _: Algorithm,

@@ -24,6 +24,8 @@ use chrono::{DateTime, Utc};
 pub use self::hmac::HmacKey;
 pub use self::jwks::{JwkSet, SkipReason, SkippedKey};
 pub use self::private::PrivateKey;
+#[cfg(all(feature = "rust_crypto", not(feature = "aws_lc_rs")))]
+pub(crate) use self::public::MAX_RSA_BITS;
 pub use self::public::PublicKey;
 
 use crate::{Algorithm, Error};

@@ -4,9 +4,10 @@ use core::fmt;
 use std::sync::Arc;
 
 use super::pem::{self, PemKind};
-use super::public::{MIN_RSA_BITS, check_rsa_bits, hmac_algorithm, key_description};
+use super::public::{MIN_RSA_BITS, check_rsa_public, hmac_algorithm, key_description};
 use super::{PublicKey, invalid};
 use crate::crypto::{Private, Rejected};
+use crate::der;
 use crate::{Algorithm, Error, KeyFamily};
 
 /// A private key bound to one asymmetric algorithm, parsed once.
@@ -30,6 +31,9 @@ pub struct PrivateKey {
     algorithm: Algorithm,
     kid: Option<String>,
     key: Arc<Private>,
+    /// The public half, checked as every public key is when the key is
+    /// built (without a `kid`: [`PrivateKey::public_key`] adds it).
+    public: PublicKey,
 }
 
 impl PrivateKey {
@@ -46,6 +50,9 @@ impl PrivateKey {
             return Err(hmac_algorithm(algorithm));
         }
         let (kind, der) = pem::decode(algorithm, pem)?;
+        if matches!(kind, PemKind::Pkcs8 | PemKind::RsaPrivateKey) {
+            check_rsa_private(algorithm, &der)?;
+        }
         let key = match (kind, algorithm.family()) {
             (PemKind::Pkcs8, _) => Private::from_pkcs8(algorithm, &der),
             (PemKind::RsaPrivateKey, KeyFamily::Rsa) => Private::from_rsa_pkcs1(algorithm, &der),
@@ -70,6 +77,7 @@ impl PrivateKey {
         if algorithm.is_hmac() {
             return Err(hmac_algorithm(algorithm));
         }
+        check_rsa_private(algorithm, der)?;
         let key = match (Private::from_pkcs8(algorithm, der), algorithm.family()) {
             (Err(Rejected::Malformed), KeyFamily::Rsa) => Private::from_rsa_pkcs1(algorithm, der),
             (Err(Rejected::Malformed), KeyFamily::Ec) => Private::from_sec1(algorithm, der),
@@ -114,6 +122,7 @@ impl PrivateKey {
 
     /// RSA from PKCS#1 DER built out of JWK members.
     pub(super) fn from_rsa_pkcs1(algorithm: Algorithm, der: &[u8]) -> Result<PrivateKey, Error> {
+        check_rsa_private(algorithm, der)?;
         PrivateKey::new(algorithm, Private::from_rsa_pkcs1(algorithm, der))
     }
 
@@ -142,13 +151,15 @@ impl PrivateKey {
                 format!("not a valid {} private key", key_description(algorithm)),
             ),
         })?;
-        if let Some(bits) = key.rsa_bits() {
-            check_rsa_bits(algorithm, bits)?;
-        }
+        // The public half passes the checks every public key does (RSA
+        // parameters, Ed25519 point), whatever the backend accepted, so
+        // `public_key` cannot fail and both backends agree.
+        let public = PublicKey::from_raw(algorithm, &key.public_bytes())?;
         Ok(PrivateKey {
             algorithm,
             kid: None,
             key: Arc::new(key),
+            public,
         })
     }
 
@@ -170,8 +181,7 @@ impl PrivateKey {
 
     /// The matching public key, with the same algorithm and `kid`.
     pub fn public_key(&self) -> PublicKey {
-        let public = PublicKey::from_raw(self.algorithm, &self.key.public_bytes())
-            .expect("a key pair's own public key always parses for its algorithm");
+        let public = self.public.clone();
         match &self.kid {
             Some(kid) => public.with_kid(kid.clone()),
             None => public,
@@ -201,5 +211,26 @@ impl fmt::Debug for PrivateKey {
             .field("kid", &self.kid)
             .field("key", &"[redacted]")
             .finish()
+    }
+}
+
+/// Checks the public parameters of an RSA private key, PKCS#8 or PKCS#1
+/// DER, before the backend reads it: aws-lc refuses some keys itself with
+/// a vaguer error than the RustCrypto backend, so the shared check
+/// ([`check_rsa_public`]) runs first and both give the same one. Anything
+/// this reader cannot read is left to the backend, and the public half is
+/// checked again once the backend has read the key.
+fn check_rsa_private(algorithm: Algorithm, der: &[u8]) -> Result<(), Error> {
+    if algorithm.family() != KeyFamily::Rsa {
+        return Ok(());
+    }
+    let pkcs1 = match der::pkcs8(der) {
+        Some((oid, _, inner)) if oid == der::RSA_ENCRYPTION => inner,
+        Some(_) => return Ok(()),
+        None => der,
+    };
+    match der::integers(pkcs1).as_deref() {
+        Some([_version, modulus, exponent, ..]) => check_rsa_public(algorithm, modulus, exponent),
+        _ => Ok(()),
     }
 }

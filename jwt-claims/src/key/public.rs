@@ -108,8 +108,8 @@ impl PublicKey {
             )
         };
         if algorithm.family() == KeyFamily::Rsa {
-            let (modulus, _) = der::rsa_public_integers(raw).ok_or_else(not_valid)?;
-            check_rsa_bits(algorithm, der::bit_length(modulus))?;
+            let (modulus, exponent) = der::rsa_public_integers(raw).ok_or_else(not_valid)?;
+            check_rsa_public(algorithm, modulus, exponent)?;
         }
         // `raw` is kept as the key's one form, which JWK export and
         // thumbprints split into x and y. The backend also parses
@@ -228,7 +228,57 @@ pub(super) fn key_description(algorithm: Algorithm) -> &'static str {
     }
 }
 
-pub(super) fn check_rsa_bits(algorithm: Algorithm, bits: usize) -> Result<(), Error> {
+/// The largest RSA public exponent accepted, in bits: aws-lc's limit, and
+/// the `rsa` crate's (2^33 - 1).
+const MAX_RSA_EXPONENT_BITS: usize = 33;
+
+/// The one check of an RSA key's public parameters, run on every public and
+/// private RSA key before a backend sees it, so that both backends accept
+/// and refuse the same keys with the same error. `modulus` and `exponent`
+/// are unsigned big-endian integers without leading zero octets.
+///
+/// The modulus is 2048 to 8192 bits and odd (a product of two odd primes);
+/// the exponent is odd, at least 3 and at most 33 bits, so it is also below
+/// the modulus. An exponent of 1 would make every signature equal the
+/// padded digest itself: anyone could sign.
+pub(super) fn check_rsa_public(
+    algorithm: Algorithm,
+    modulus: &[u8],
+    exponent: &[u8],
+) -> Result<(), Error> {
+    check_rsa_bits(algorithm, der::bit_length(modulus))?;
+    if modulus.last().is_none_or(|low| low & 1 == 0) {
+        return Err(invalid(algorithm, "RSA modulus is even"));
+    }
+    let exponent_bits = der::bit_length(exponent);
+    if exponent_bits > MAX_RSA_EXPONENT_BITS {
+        return Err(invalid(
+            algorithm,
+            format!(
+                "RSA public exponent is {exponent_bits} bits, \
+                 at most {MAX_RSA_EXPONENT_BITS} are supported"
+            ),
+        ));
+    }
+    let value = exponent
+        .iter()
+        .fold(0u64, |value, &octet| value << 8 | u64::from(octet));
+    if value % 2 == 0 {
+        return Err(invalid(
+            algorithm,
+            format!("RSA public exponent {value} is even"),
+        ));
+    }
+    if value < 3 {
+        return Err(invalid(
+            algorithm,
+            format!("RSA public exponent is {value}, at least 3 is required"),
+        ));
+    }
+    Ok(())
+}
+
+fn check_rsa_bits(algorithm: Algorithm, bits: usize) -> Result<(), Error> {
     if bits < MIN_RSA_BITS {
         return Err(Error::WeakKey {
             algorithm,

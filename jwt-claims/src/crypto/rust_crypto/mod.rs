@@ -4,10 +4,19 @@
 //! provider's key type and asks the provider for a verifier per call; keys
 //! are still validated once, at construction. This backend trades speed
 //! for building without a C compiler.
+//!
+//! RSA public keys are the exception: they are parsed once into the `rsa`
+//! crate's key, with a size limit of 8192 bits as on aws-lc-rs. The
+//! provider builds its RSA key per call with the `rsa` crate's default
+//! limit of 4096 bits, so an 8192-bit key would build and then verify
+//! nothing, not even its own signatures.
+
+use std::sync::Arc;
 
 use jsonwebtoken::crypto::rust_crypto::DEFAULT_PROVIDER;
 use jsonwebtoken::jwk::EllipticCurve;
 use jsonwebtoken::{DecodingKey, EncodingKey};
+use rsa::{BigUint, RsaPublicKey};
 
 use crate::{Algorithm, Error, KeyFamily};
 
@@ -73,7 +82,15 @@ impl Hmac {
 #[derive(Clone)]
 pub(crate) struct Public {
     algorithm: Algorithm,
-    key: DecodingKey,
+    key: PublicKind,
+}
+
+#[derive(Clone)]
+enum PublicKind {
+    /// Parsed once; see the module documentation.
+    Rsa(Arc<RsaPublicKey>),
+    /// EC and Ed25519 keys, which the provider checks for us.
+    Provider(DecodingKey),
 }
 
 impl Public {
@@ -81,7 +98,22 @@ impl Public {
     /// (ECDSA) or Ed25519 bytes.
     pub(crate) fn parse(algorithm: Algorithm, raw: &[u8]) -> Option<Public> {
         let key = match algorithm.family() {
-            KeyFamily::Rsa => DecodingKey::from_rsa_der(raw),
+            KeyFamily::Rsa => {
+                // The caller has checked the parameters (size, parity,
+                // exponent) already, the same way for both backends; the
+                // `rsa` crate checks them again, with the same limits.
+                let (n, e) = crate::der::rsa_public_integers(raw)?;
+                let key = RsaPublicKey::new_with_max_size(
+                    BigUint::from_bytes_be(n),
+                    BigUint::from_bytes_be(e),
+                    crate::key::MAX_RSA_BITS,
+                )
+                .ok()?;
+                return Some(Public {
+                    algorithm,
+                    key: PublicKind::Rsa(Arc::new(key)),
+                });
+            }
             KeyFamily::Ec => {
                 let len = if algorithm == Algorithm::ES384 {
                     97
@@ -100,25 +132,61 @@ impl Public {
         // the curve is refused here rather than at the first token. (RSA
         // integers were read by the caller.)
         (DEFAULT_PROVIDER.verifier_factory)(&provider_algorithm(algorithm), &key).ok()?;
-        Some(Public { algorithm, key })
+        Some(Public {
+            algorithm,
+            key: PublicKind::Provider(key),
+        })
     }
 
     pub(crate) fn verify(&self, message: &[u8], signature: &[u8]) -> bool {
-        verify_with(self.algorithm, &self.key, message, signature)
+        match &self.key {
+            PublicKind::Rsa(key) => verify_rsa(self.algorithm, key, message, signature),
+            PublicKind::Provider(key) => verify_with(self.algorithm, key, message, signature),
+        }
     }
+}
+
+/// RSASSA-PKCS1-v1_5 or RSASSA-PSS (salt as long as the hash, RFC 7518
+/// §3.5) over the message's digest.
+fn verify_rsa(algorithm: Algorithm, key: &RsaPublicKey, message: &[u8], signature: &[u8]) -> bool {
+    use rsa::sha2::{Digest, Sha256, Sha384, Sha512};
+    use rsa::{Pkcs1v15Sign, Pss};
+    let verified = match algorithm {
+        Algorithm::RS256 => key.verify(
+            Pkcs1v15Sign::new::<Sha256>(),
+            &Sha256::digest(message),
+            signature,
+        ),
+        Algorithm::RS384 => key.verify(
+            Pkcs1v15Sign::new::<Sha384>(),
+            &Sha384::digest(message),
+            signature,
+        ),
+        Algorithm::RS512 => key.verify(
+            Pkcs1v15Sign::new::<Sha512>(),
+            &Sha512::digest(message),
+            signature,
+        ),
+        Algorithm::PS256 => key.verify(Pss::new::<Sha256>(), &Sha256::digest(message), signature),
+        Algorithm::PS384 => key.verify(Pss::new::<Sha384>(), &Sha384::digest(message), signature),
+        Algorithm::PS512 => key.verify(Pss::new::<Sha512>(), &Sha512::digest(message), signature),
+        _ => return false,
+    };
+    verified.is_ok()
 }
 
 /// A validated private key and its public half.
 pub(crate) struct Private {
     key: EncodingKey,
     public: Vec<u8>,
-    rsa_bits: Option<usize>,
+    /// RSA keys are held as PKCS#1, the others as PKCS#8.
+    rsa: bool,
 }
 
 /// Why a private key was refused.
 pub(crate) enum Rejected {
     Malformed,
-    /// Never produced here: the size is checked by the caller.
+    /// Never produced here: the caller checks the size first.
     #[allow(dead_code)]
     RsaTooSmall,
 }
@@ -142,7 +210,7 @@ impl Private {
                 Ok(Private {
                     key: EncodingKey::from_ec_der(der),
                     public,
-                    rsa_bits: None,
+                    rsa: false,
                 })
             }
             _ => {
@@ -152,7 +220,7 @@ impl Private {
                 Ok(Private {
                     key: EncodingKey::from_ed_der(der),
                     public,
-                    rsa_bits: None,
+                    rsa: false,
                 })
             }
         }
@@ -167,7 +235,7 @@ impl Private {
         Ok(Private {
             key: EncodingKey::from_rsa_der(der),
             public: crate::der::integer_sequence(&[&n, &e]),
-            rsa_bits: Some(crate::der::bit_length(&n)),
+            rsa: true,
         })
     }
 
@@ -259,15 +327,11 @@ impl Private {
     /// keys are held as PKCS#1 and wrapped here.
     pub(crate) fn to_pkcs8(&self) -> Result<zeroize::Zeroizing<Vec<u8>>, Error> {
         let der = self.key.as_bytes();
-        Ok(zeroize::Zeroizing::new(match self.rsa_bits {
-            Some(_) => crate::der::pkcs8_from_rsa_pkcs1(der),
-            None => der.to_vec(),
+        Ok(zeroize::Zeroizing::new(if self.rsa {
+            crate::der::pkcs8_from_rsa_pkcs1(der)
+        } else {
+            der.to_vec()
         }))
-    }
-
-    /// The RSA modulus size in bits; `None` for other families.
-    pub(crate) fn rsa_bits(&self) -> Option<usize> {
-        self.rsa_bits
     }
 
     pub(crate) fn sign_into(
