@@ -295,6 +295,76 @@ fn loads_rsa_keys_from_jwk_members() {
 }
 
 #[test]
+fn refuses_rsa_jwk_integers_with_leading_zero_octets_and_ec_members_not_of_the_field_size() {
+    // RFC 7518 §6.3.1: n and e are the minimal octets of the integer. A
+    // padded n was accepted and the key exported (and thumbprinted) as
+    // the minimal one: two texts for one key, where peers such as jose
+    // write only the minimal one.
+    let members = rsa_jwk_members();
+    let n = unb64(&members[0].1);
+    let padded_n = b64(&[&[0][..], &n].concat());
+    let public_jwk =
+        |n: &str, e: &str| jwk(&[("kty", "RSA".into()), ("n", n.into()), ("e", e.into())]);
+    let leading_zero = |name: &str| {
+        invalid(
+            Algorithm::RS256,
+            &format!(
+                "JWK \"{name}\" has a leading zero octet: RFC 7518 §6.3.1 requires the minimal encoding"
+            ),
+        )
+    };
+    assert_eq!(
+        PublicKey::from_jwk(Algorithm::RS256, &public_jwk(&padded_n, "AQAB")).map(drop),
+        Err(leading_zero("n"))
+    );
+    assert_eq!(
+        PublicKey::from_jwk(Algorithm::RS256, &public_jwk(&members[0].1, "AAEAAQ")).map(drop),
+        Err(leading_zero("e"))
+    );
+    let mut private_jwk = vec![("kty", "RSA".to_owned())];
+    private_jwk.extend(members.iter().cloned());
+    private_jwk[1].1 = padded_n;
+    assert_eq!(
+        PrivateKey::from_jwk(Algorithm::RS256, &jwk(&private_jwk)).map(drop),
+        Err(leading_zero("n"))
+    );
+    // The private members are read as numbers: a padded d still loads.
+    let mut padded_d = vec![("kty", "RSA".to_owned())];
+    padded_d.extend(members.iter().cloned());
+    padded_d[3].1 = b64(&[&[0][..], &unb64(&members[2].1)].concat());
+    assert_eq!(padded_d[3].0, "d");
+    assert!(PrivateKey::from_jwk(Algorithm::RS256, &jwk(&padded_d)).is_ok());
+    // EC coordinates and Ed25519 keys have one size: no more, no fewer
+    // octets (a leading zero kept or dropped).
+    let x = unb64("f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU");
+    let with_x = |x: &[u8]| {
+        rfc::A3_PUBLIC_JWK.replace("f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU", &b64(x))
+    };
+    assert_eq!(
+        PublicKey::from_jwk(Algorithm::ES256, &with_x(&[&[0][..], &x].concat())).map(drop),
+        Err(invalid(
+            Algorithm::ES256,
+            "JWK \"x\" is 33 bytes, expected 32"
+        ))
+    );
+    let ed = unb64("11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo");
+    assert_eq!(
+        PublicKey::from_jwk(
+            Algorithm::EdDSA,
+            &format!(
+                r#"{{"kty":"OKP","crv":"Ed25519","x":"{}"}}"#,
+                b64(&[&[0][..], &ed].concat())
+            )
+        )
+        .map(drop),
+        Err(invalid(
+            Algorithm::EdDSA,
+            "JWK \"x\" is 33 bytes, expected 32"
+        ))
+    );
+}
+
+#[test]
 fn takes_the_kid_of_a_jwk() {
     let with_kid = rfc::A3_PRIVATE_JWK.replace(r#""kty":"EC","#, r#""kty":"EC","kid":"rfc-a3","#);
     let key = PrivateKey::from_jwk(Algorithm::ES256, &with_kid).unwrap();

@@ -87,8 +87,8 @@ pub(super) fn public_key_from(algorithm: Algorithm, jwk: Jwk) -> Result<PublicKe
     let raw = match algorithm.family() {
         KeyFamily::Rsa => {
             let (n, e) = (
-                member(algorithm, "n", &jwk.n)?,
-                member(algorithm, "e", &jwk.e)?,
+                unsigned(algorithm, "n", &jwk.n)?,
+                unsigned(algorithm, "e", &jwk.e)?,
             );
             der::integer_sequence(&[&n, &e])
         }
@@ -123,9 +123,12 @@ pub(super) fn private_key(algorithm: Algorithm, json: &str) -> Result<PrivateKey
             }
             let mut integers = Vec::with_capacity(9);
             integers.push(Zeroizing::new(vec![0])); // RSAPrivateKey version 0 (two primes)
+            // n and e name the key (its thumbprint, its export): only their
+            // minimal encoding is accepted. The private members are read
+            // as numbers, leading zero octets or not.
+            integers.push(unsigned(algorithm, "n", &jwk.n)?);
+            integers.push(unsigned(algorithm, "e", &jwk.e)?);
             for (name, value) in [
-                ("n", &jwk.n),
-                ("e", &jwk.e),
                 ("d", &jwk.d),
                 ("p", &jwk.p),
                 ("q", &jwk.q),
@@ -336,6 +339,27 @@ fn member(
     base64url::decode(value)
         .map(Zeroizing::new)
         .ok_or_else(|| invalid(algorithm, format!("JWK \"{name}\" is not base64url")))
+}
+
+/// A Base64urlUInt member (RFC 7518 §2, §6.3.1): the minimal octets of an
+/// unsigned integer, so no leading zero octet. Peers such as jose write
+/// it so; a padded `n` would give the key a different thumbprint here
+/// (which hashes the integer) than in a library that hashes the text.
+fn unsigned(
+    algorithm: Algorithm,
+    name: &str,
+    value: &Option<String>,
+) -> Result<Zeroizing<Vec<u8>>, Error> {
+    let bytes = member(algorithm, name, value)?;
+    if bytes.len() > 1 && bytes[0] == 0 {
+        return Err(invalid(
+            algorithm,
+            format!(
+                "JWK \"{name}\" has a leading zero octet: RFC 7518 §6.3.1 requires the minimal encoding"
+            ),
+        ));
+    }
+    Ok(bytes)
 }
 
 fn fixed(
