@@ -55,7 +55,10 @@ fn expansion_ignores_look_alike_names_in_scope() {
 
     let policy = Delegation::<Grant, 2>::policy();
     assert_eq!(policy.name(), "hygiene::Delegation");
-    assert_eq!(policy.token_type(), "delegation");
+    assert_eq!(
+        policy.token_type(),
+        ::core::option::Option::Some("delegation")
+    );
     assert_eq!(
         policy.audiences().collect::<Vec<_>>(),
         ["billing", "reports"]
@@ -80,7 +83,7 @@ fn expansion_ignores_look_alike_names_in_scope() {
     );
 
     let grant = Grant::policy();
-    assert_eq!(grant.token_type(), "grant");
+    assert_eq!(grant.token_type(), ::core::option::Option::Some("grant"));
     assert_eq!(grant.algorithms(), [Algorithm::ES256]);
     assert_eq!(grant.ttl(), core::option::Option::None);
     assert_eq!(grant.leeway(), Duration::ZERO);
@@ -162,7 +165,7 @@ mod deprecated {
     #[test]
     #[allow(deprecated)]
     fn deprecated_items_derive_cleanly() {
-        assert_eq!(Legacy::policy().token_type(), "legacy");
+        assert_eq!(Legacy::policy().token_type(), Some("legacy"));
         let legacy: Legacy = serde_json::from_str(r#"{"old_grant": "a.b.c"}"#).unwrap();
         assert_eq!(legacy.old_grant.token(), "a.b.c");
     }
@@ -196,7 +199,7 @@ mod macro_fragments {
     #[test]
     fn values_from_macro_fragments_are_read_like_written_ones() {
         let policy = Stamped::policy();
-        assert_eq!(policy.token_type(), "stamped");
+        assert_eq!(policy.token_type(), Some("stamped"));
         assert_eq!(
             policy.audiences().collect::<Vec<_>>(),
             ["billing", "reports"]

@@ -138,10 +138,10 @@ pub fn verifier() -> Verifier {
 pub fn decode_nested(verifier: &Verifier, chain: &Chain, depth: usize) -> Result<u32, Error> {
     let token = chain.token(depth);
     Ok(match depth {
-        1 => verifier.decode::<Depth1>(token)?.level,
-        2 => verifier.decode::<Depth2>(token)?.level,
-        4 => verifier.decode::<Depth4>(token)?.level,
-        8 => verifier.decode::<Depth8>(token)?.level,
+        1 => verifier.decode::<Depth1>(token)?.claims().level,
+        2 => verifier.decode::<Depth2>(token)?.claims().level,
+        4 => verifier.decode::<Depth4>(token)?.claims().level,
+        8 => verifier.decode::<Depth8>(token)?.claims().level,
         _ => panic!("depths are 1, 2, 4 and 8"),
     })
 }
@@ -159,8 +159,8 @@ pub fn decode_levels_one_by_one(
     let mut sum = 0;
     for token in levels {
         let flat: Decoded<FlatLevel> = verifier.decode(token)?;
-        sum += flat.level;
+        sum += flat.claims().level;
     }
     let access: Decoded<Access> = verifier.decode(innermost)?;
-    Ok(sum + u32::from(access.email_verified))
+    Ok(sum + u32::from(access.claims().email_verified))
 }

@@ -68,8 +68,11 @@ fn an_hs256_encode_allocates_its_buffer_and_the_token_beyond_the_given_strings()
             .expect("encodes")
     });
     // `subject` and `jwt_id` take owned strings; the JSON buffer (which
-    // then holds the signature) and the token are the encoder's own.
-    assert_eq!(count, 2 + 2);
+    // then holds the signature) and the token are the encoder's own; and
+    // the token keeps what it was minted with (`Token::registered`):
+    // copies of the issuer and the audience (and of the kid, for a key
+    // with one; this one has none).
+    assert_eq!(count, 2 + 2 + 2);
 }
 
 #[test]

@@ -137,28 +137,20 @@ fn mentions_any(ty: &Type, params: &[&Ident]) -> bool {
     scan(ty.to_token_stream(), params)
 }
 
-/// The `Policy::__from_derive(...)` call building the type's policy.
+/// The `__private::policy(DerivedPolicy { .. })` call building the type's
+/// policy in its `static`.
 fn policy_expr(model: &Claims<'_>) -> TokenStream {
     let policy = &model.policy;
     let name = unraw(model.ident);
-    let typ = policy.typ.as_deref().unwrap_or_default();
+    let typ = option(policy.typ.as_ref().map(|typ| quote!(#typ)));
     let algorithms: Vec<TokenStream> = policy
         .algorithms()
         .into_iter()
         .map(|alg| {
             let variant = Ident::new(alg.name(), Span::call_site());
-            quote!(::jwt_claims::Algorithm::#variant)
+            quote!(::jwt_claims::__private::Algorithm::#variant)
         })
         .collect();
-    if policy.wraps {
-        return quote! {
-            ::jwt_claims::Policy::__wrapping_from_derive(
-                ::core::concat!(::core::module_path!(), "::", #name),
-                #typ,
-                &[#(#algorithms),*],
-            )
-        };
-    }
     let audiences = &policy.audiences;
     let issuer = option(policy.issuer.as_ref().map(|issuer| quote!(#issuer)));
     let ttl = option(policy.ttl_secs.map(|secs| quote!(#secs)));
@@ -166,20 +158,23 @@ fn policy_expr(model: &Claims<'_>) -> TokenStream {
     let max_age = option(policy.max_age_secs.map(|secs| quote!(#secs)));
     let required = policy.required.iter().map(|claim| {
         let variant = format_ident!("{}", claim.variant());
-        quote!(::jwt_claims::RegisteredClaim::#variant)
+        quote!(::jwt_claims::__private::RegisteredClaim::#variant)
     });
+    let wraps = policy.wraps;
     quote! {
-        ::jwt_claims::Policy::__from_derive(
-            ::core::concat!(::core::module_path!(), "::", #name),
-            #typ,
-            &[#(::jwt_claims::__private::Cow::Borrowed(#audiences)),*],
-            #issuer,
-            &[#(#algorithms),*],
-            #ttl,
-            #leeway,
-            #max_age,
-            &[#(#required),*],
-        )
+        ::jwt_claims::__private::policy(::jwt_claims::__private::DerivedPolicy {
+            name: ::core::concat!(::core::module_path!(), "::", #name),
+            typ: #typ,
+            audiences: &[#(::jwt_claims::__private::Cow::Borrowed(#audiences)),*],
+            issuer: #issuer,
+            algorithms: &[#(#algorithms),*],
+            ttl_secs: #ttl,
+            leeway_secs: #leeway,
+            max_age_secs: #max_age,
+            required: &[#(#required),*],
+            claims: &[],
+            wraps: #wraps,
+        })
     }
 }
 
@@ -272,17 +267,20 @@ mod tests {
             #[automatically_derived]
             impl ::jwt_claims::Claims for Access where Self: 'static {
                 fn policy() -> &'static ::jwt_claims::Policy {
-                    static POLICY: ::jwt_claims::Policy = ::jwt_claims::Policy::__from_derive(
-                        ::core::concat!(::core::module_path!(), "::", "Access"),
-                        "access",
-                        &[::jwt_claims::__private::Cow::Borrowed("billing")],
-                        ::core::option::Option::None,
-                        &[],
-                        ::core::option::Option::None,
-                        0u64,
-                        ::core::option::Option::None,
-                        &[],
-                    );
+                    static POLICY: ::jwt_claims::Policy =
+                        ::jwt_claims::__private::policy(::jwt_claims::__private::DerivedPolicy {
+                            name: ::core::concat!(::core::module_path!(), "::", "Access"),
+                            typ: ::core::option::Option::Some("access"),
+                            audiences: &[::jwt_claims::__private::Cow::Borrowed("billing")],
+                            issuer: ::core::option::Option::None,
+                            algorithms: &[],
+                            ttl_secs: ::core::option::Option::None,
+                            leeway_secs: 0u64,
+                            max_age_secs: ::core::option::Option::None,
+                            required: &[],
+                            claims: &[],
+                            wraps: false,
+                        });
                     &POLICY
                 }
             }
@@ -298,20 +296,25 @@ mod tests {
             struct Access { org_id: u64 }
         });
         let expected = tokens(quote! {
-            ::jwt_claims::Policy::__from_derive(
-                ::core::concat!(::core::module_path!(), "::", "Access"),
-                "access",
-                &[
+            ::jwt_claims::__private::policy(::jwt_claims::__private::DerivedPolicy {
+                name: ::core::concat!(::core::module_path!(), "::", "Access"),
+                typ: ::core::option::Option::Some("access"),
+                audiences: &[
                     ::jwt_claims::__private::Cow::Borrowed("billing"),
                     ::jwt_claims::__private::Cow::Borrowed("reports")
                 ],
-                ::core::option::Option::Some("https://i"),
-                &[::jwt_claims::Algorithm::ES256],
-                ::core::option::Option::Some(900u64),
-                30u64,
-                ::core::option::Option::Some(3600u64),
-                &[::jwt_claims::RegisteredClaim::Subject, ::jwt_claims::RegisteredClaim::JwtId],
-            )
+                issuer: ::core::option::Option::Some("https://i"),
+                algorithms: &[::jwt_claims::__private::Algorithm::ES256],
+                ttl_secs: ::core::option::Option::Some(900u64),
+                leeway_secs: 30u64,
+                max_age_secs: ::core::option::Option::Some(3600u64),
+                required: &[
+                    ::jwt_claims::__private::RegisteredClaim::Subject,
+                    ::jwt_claims::__private::RegisteredClaim::JwtId
+                ],
+                claims: &[],
+                wraps: false,
+            })
         });
         assert!(expanded.contains(&expected), "{expanded}");
     }

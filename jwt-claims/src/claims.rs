@@ -28,7 +28,7 @@ use crate::{Error, Policy};
 /// }
 ///
 /// let policy: &Policy = BillingAccess::policy();
-/// assert_eq!(policy.token_type(), "access");
+/// assert_eq!(policy.token_type(), Some("access"));
 /// assert_eq!(policy.audiences().collect::<Vec<_>>(), ["billing"]);
 /// ```
 pub trait Claims: Serialize + DeserializeOwned + 'static {

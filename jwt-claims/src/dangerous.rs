@@ -7,7 +7,10 @@
 
 use zeroize::Zeroizing;
 
-use crate::{Algorithm, Error, HmacKey, PrivateKey};
+use std::borrow::Cow;
+use std::time::Duration;
+
+use crate::{Algorithm, Error, HmacKey, Policy, PrivateKey, VerifierBuilder};
 
 /// Builds an HMAC key from a secret shorter than the hash output.
 ///
@@ -89,4 +92,78 @@ pub fn export_private_pem(key: &PrivateKey) -> Result<Zeroizing<String>, Error> 
 /// ```
 pub fn export_hmac_jwk(key: &HmacKey) -> Zeroizing<String> {
     key.to_jwk()
+}
+
+/// A policy for a third-party issuer's tokens that carry the generic
+/// `typ: "JWT"` or no `typ` at all (Google, Keycloak, Firebase, Cognito),
+/// which no purpose of your own would accept.
+///
+/// Explicit typing (RFC 8725 §3.11) is what keeps one kind of token from
+/// passing for another; without it, only the issuer, the audience and the
+/// claims you require tell this issuer's tokens apart. So the purpose is
+/// bound to `issuer` (exactly) and `audiences`; require what else tells
+/// its kinds apart, e.g. Cognito's `token_use`:
+///
+/// ```
+/// use jwt_claims::{Policy, RuntimePurpose, dangerous};
+///
+/// let cognito_access = RuntimePurpose::new(
+///     dangerous::untyped_policy(
+///         "cognito.access",
+///         "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Example",
+///         ["my-client-id"],
+///     )
+///     .with_claim("token_use", "access"),
+/// )?;
+/// assert_eq!(cognito_access.policy().token_type(), None);
+/// # Ok::<(), jwt_claims::Error>(())
+/// ```
+///
+/// The signer refuses to mint tokens of such a purpose: jwt-claims mints
+/// only typed ones. For a derived type, the same opt-out is
+/// `#[jwt(dangerous_untyped, iss = "...", aud = "...")]`.
+pub fn untyped_policy<A, S>(
+    name: impl Into<Cow<'static, str>>,
+    issuer: impl Into<Cow<'static, str>>,
+    audiences: A,
+) -> Policy
+where
+    A: IntoIterator<Item = S>,
+    S: Into<Cow<'static, str>>,
+{
+    let mut policy = Policy::new(name, "", audiences).with_issuer(issuer);
+    policy.typ = None;
+    policy
+}
+
+/// Gives `policy` a leeway longer than
+/// [`MAX_LEEWAY`](crate::MAX_LEEWAY) (5 minutes).
+///
+/// Every second of leeway keeps an expired token alive that much longer;
+/// hours of it make expiry meaningless. Only for issuers whose clocks you
+/// cannot fix, and only while you cannot.
+pub fn long_leeway_policy(mut policy: Policy, leeway: Duration) -> Policy {
+    policy.leeway = leeway;
+    policy.long_leeway = true;
+    policy
+}
+
+/// Gives a verifier a leeway on every purpose longer than
+/// [`MAX_LEEWAY`](crate::MAX_LEEWAY) (5 minutes); as
+/// [`long_leeway_policy`].
+///
+/// ```
+/// use std::time::Duration;
+/// use jwt_claims::{Algorithm, HmacKey, Verifier, dangerous};
+///
+/// let key = HmacKey::new(Algorithm::HS256, &[1; 32])?;
+/// let refused = Verifier::builder().shared_key(key.clone()).leeway(Duration::from_secs(3600)).build();
+/// assert!(refused.is_err());
+/// let lenient = dangerous::long_leeway(Verifier::builder().shared_key(key), Duration::from_secs(3600)).build()?;
+/// # Ok::<(), jwt_claims::Error>(())
+/// ```
+pub fn long_leeway(builder: VerifierBuilder, leeway: Duration) -> VerifierBuilder {
+    let mut builder = builder.leeway(leeway);
+    builder.long_leeway = true;
+    builder
 }

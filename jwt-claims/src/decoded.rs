@@ -1,13 +1,37 @@
 //! A verified token: its claims, registered claims and header facts.
 
-use core::ops::Deref;
-
 use crate::{Algorithm, RegisteredClaims};
 
 /// The result of a successful decode: the claims of type `T`, which every
 /// check passed for, with the registered claims beside them.
 ///
-/// Derefs to `T`, so `decoded.org_id` reads a claim directly.
+/// It does not deref to `T`: its own accessors (`claims`, `registered`,
+/// `algorithm`, `kid`) would then hide methods of the same names on the
+/// claims type. Read a claim with `decoded.claims().org_id`, or take the
+/// claims with [`Decoded::into_claims`].
+///
+/// ```
+/// use jwt_claims::{Algorithm, Claims, HmacKey, Signer, Verifier};
+/// use serde::{Deserialize, Serialize};
+///
+/// #[derive(Serialize, Deserialize, Claims)]
+/// #[jwt(aud = "billing", typ = "access", ttl = "15m")]
+/// struct BillingAccess { org_id: u64 }
+///
+/// impl BillingAccess {
+///     // A method named like one of `Decoded`'s is still reachable.
+///     fn registered(&self) -> bool { true }
+/// }
+///
+/// let key = HmacKey::new(Algorithm::HS256, &[2; 32])?;
+/// let signer = Signer::builder().issuer("auth").shared_key(key.clone()).build()?;
+/// let verifier = Verifier::builder().issuer("auth").shared_key(key).build()?;
+/// let decoded = verifier.decode::<BillingAccess>(signer.encode(&BillingAccess { org_id: 7 })?.as_str())?;
+/// assert_eq!(decoded.claims().org_id, 7);
+/// assert!(decoded.claims().registered());
+/// assert_eq!(decoded.registered().issuer(), Some("auth"));
+/// # Ok::<(), jwt_claims::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Decoded<T> {
     pub(crate) claims: T,
@@ -46,13 +70,5 @@ impl<T> Decoded<T> {
     /// The `kid` that selected the key, if the token had one.
     pub fn kid(&self) -> Option<&str> {
         self.kid.as_deref()
-    }
-}
-
-impl<T> Deref for Decoded<T> {
-    type Target = T;
-
-    fn deref(&self) -> &T {
-        &self.claims
     }
 }

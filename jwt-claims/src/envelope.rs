@@ -104,9 +104,10 @@ impl Names<'_> {
                 claim.name()
             )));
         }
-        let shown = crate::error::echo(&name);
-        if !self.seen.insert(name) {
-            self.duplicate.set(Some(shown));
+        // Cloning a borrowed name is free; an owned one (a map's key) is
+        // the rare path.
+        if !self.seen.insert(name.clone()) {
+            self.duplicate.set(Some(crate::error::echo(&name)));
             return Err(E::custom("duplicate member"));
         }
         Ok(())

@@ -286,6 +286,18 @@ pub enum Error {
         /// The token's `iss`.
         found: String,
     },
+    /// A private claim the purpose requires with an exact value
+    /// ([`Policy::with_claim`](crate::Policy::with_claim)) is absent or
+    /// has another value.
+    ClaimMismatch {
+        /// The claim's member name.
+        name: String,
+        /// The value the purpose requires.
+        expected: String,
+        /// The token's value (as JSON when not a string), `None` when the
+        /// claim is absent.
+        found: Option<String>,
+    },
     /// The claims do not deserialize into the purpose's type.
     InvalidClaims {
         /// What serde reported.
@@ -392,6 +404,7 @@ impl Error {
             | Error::MissingClaim { .. }
             | Error::WrongAudience { .. }
             | Error::WrongIssuer { .. }
+            | Error::ClaimMismatch { .. }
             | Error::InvalidClaims { .. }
             | Error::NestingTooDeep { .. } => ErrorKind::Invalid,
             Error::KeySetUnavailable { .. } => ErrorKind::Unavailable,
@@ -741,6 +754,19 @@ impl fmt::Display for Error {
                     "wrong issuer: expected \"{expected}\", found \"{found}\""
                 )
             }
+            Error::ClaimMismatch {
+                name,
+                expected,
+                found: Some(found),
+            } => write!(
+                f,
+                "wrong \"{name}\" claim: expected \"{expected}\", found \"{found}\""
+            ),
+            Error::ClaimMismatch {
+                name,
+                expected,
+                found: None,
+            } => write!(f, "missing \"{name}\" claim: expected \"{expected}\""),
             Error::InvalidClaims { reason } => write!(f, "invalid claims: {reason}"),
             Error::Nested { path, source } => write!(f, "nested token \"{path}\": {source}"),
             Error::NestingTooDeep { limit } => {
@@ -932,6 +958,14 @@ mod tests {
                 Error::WrongIssuer {
                     expected: s(),
                     found: s(),
+                },
+                Invalid,
+            ),
+            (
+                Error::ClaimMismatch {
+                    name: s(),
+                    expected: s(),
+                    found: None,
                 },
                 Invalid,
             ),

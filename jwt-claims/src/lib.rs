@@ -93,13 +93,13 @@ pub use key::{
     HmacKey, JwkSet, PrivateKey, PublicKey, SigningKey, SkipReason, SkippedKey, VerifyingKey,
 };
 pub use nested::{DEFAULT_MAX_NESTING_DEPTH, Nested};
-pub use policy::{Policy, RegisteredClaim, RuntimePurpose};
+pub use policy::{ClaimValue, MAX_LEEWAY, Policy, RegisteredClaim, RuntimePurpose};
 pub use registered::{Audience, RegisteredClaims};
 #[cfg(feature = "remote-jwks")]
 pub use remote_jwks::{RemoteJwks, RemoteJwksBuilder};
 pub use signer::{Issue, Signer, SignerBuilder};
 pub use token::Token;
-pub use verifier::{Verifier, VerifierBuilder};
+pub use verifier::{DEFAULT_CLOCK_SKEW, Verifier, VerifierBuilder};
 
 /// The crypto backend this build signs and verifies with: `"aws-lc-rs"`
 /// or `"rust-crypto"`. When a build enables both features, aws-lc-rs wins.
@@ -125,9 +125,22 @@ pub mod __private {
     pub use std::borrow::Cow;
     pub use std::string::String;
 
+    pub use crate::policy::DerivedPolicy;
+    pub use crate::{Algorithm, ClaimValue, Policy, RegisteredClaim};
+
     /// The field of a wrapping purpose, read from a verified outer token
     /// and not yet verified itself.
     pub fn nested_from_token<T>(token: String) -> crate::Nested<T> {
         crate::Nested::from_token(token)
+    }
+
+    /// The policy a derived type declares, for its `static`.
+    pub const fn policy(parts: DerivedPolicy) -> Policy {
+        crate::policy::derived(parts)
+    }
+
+    /// A private claim a derived type requires with an exact value.
+    pub const fn claim(name: &'static str, value: &'static str) -> ClaimValue {
+        crate::policy::derived_claim(name, value)
     }
 }

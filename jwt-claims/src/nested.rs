@@ -168,14 +168,10 @@ pub trait NestedField {
 
 impl<T: Claims> NestedField for Nested<T> {
     fn verify_tokens(&mut self, cx: &mut NestedCx<'_>) -> Result<(), Error> {
-        let limit = cx.verifier.max_depth();
-        if cx.depth >= limit {
-            return Err(Error::NestingTooDeep { limit });
-        }
-        cx.depth += 1;
-        let decoded = cx.verifier.decode_in::<T>(&self.token, cx);
-        cx.depth -= 1;
-        self.verified = Some(Box::new(decoded?));
+        let verifier = cx.verifier;
+        let decoded =
+            verifier.descend(cx, |verifier, cx| verifier.decode_in::<T>(&self.token, cx))?;
+        self.verified = Some(Box::new(decoded));
         Ok(())
     }
 }

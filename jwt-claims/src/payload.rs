@@ -17,6 +17,7 @@ use serde::de::{
 
 use crate::error::{Part, echo};
 use crate::json::{JsonStr, MemberSet};
+use crate::policy::ClaimValue as RequiredValue;
 use crate::registered::MAX_NUMERIC_DATE;
 use crate::{Audience, Error, RegisteredClaim};
 
@@ -34,6 +35,19 @@ pub(crate) struct Found<'de> {
     pub(crate) nbf: Option<i64>,
     pub(crate) iat: Option<i64>,
     pub(crate) jti: Option<Cow<'de, str>>,
+    /// What the token holds for each of the policy's required private
+    /// claims ([`Policy::claims`](crate::Policy::claims)), in their order.
+    pub(crate) claims: Vec<ClaimSeen>,
+}
+
+/// A required private claim as found in the payload.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum ClaimSeen {
+    Missing,
+    /// Present with the required value.
+    Equal,
+    /// Present with another value: the JSON of it, cut for an error.
+    Other(String),
 }
 
 impl Found<'_> {
@@ -83,10 +97,17 @@ impl FoundAudience<'_> {
     }
 }
 
-/// Decodes the payload into the registered claims and `T`.
-pub(crate) fn decode<T: DeserializeOwned>(payload: &[u8]) -> Result<(Found<'_>, T), Error> {
+/// Decodes the payload into the registered claims and `T`, noting what it
+/// holds for each of the required private `claims`.
+pub(crate) fn decode<'de, T: DeserializeOwned>(
+    payload: &'de [u8],
+    claims: &[RequiredValue],
+) -> Result<(Found<'de>, T), Error> {
     let mut state = State {
-        found: Found::default(),
+        found: Found {
+            claims: vec![ClaimSeen::Missing; claims.len()],
+            ..Found::default()
+        },
         failure: None,
         seen: MemberSet::default(),
     };
@@ -95,6 +116,7 @@ pub(crate) fn decode<T: DeserializeOwned>(payload: &[u8]) -> Result<(Found<'_>, 
             de,
             state: &mut state,
             duplicate,
+            watched: claims,
         })
     });
     // A registered claim the interceptor refused fails the token, even
@@ -123,6 +145,9 @@ struct Intercept<'a, 'de> {
     de: &'a mut serde_json::Deserializer<serde_json::de::StrRead<'de>>,
     state: &'a mut State<'de>,
     duplicate: &'a mut Option<String>,
+    /// The policy's required private claims: their values are read on the
+    /// way to the claims type and compared.
+    watched: &'a [RequiredValue],
 }
 
 impl<'de> de::Deserializer<'de> for Intercept<'_, 'de> {
@@ -133,11 +158,13 @@ impl<'de> de::Deserializer<'de> for Intercept<'_, 'de> {
             de,
             state,
             duplicate,
+            watched,
         } = self;
         de.deserialize_map(InterceptVisitor {
             visitor,
             state,
             duplicate,
+            watched,
         })
     }
 
@@ -152,6 +179,7 @@ struct InterceptVisitor<'a, 'de, V> {
     visitor: V,
     state: &'a mut State<'de>,
     duplicate: &'a mut Option<String>,
+    watched: &'a [RequiredValue],
 }
 
 impl<'de, V: Visitor<'de>> Visitor<'de> for InterceptVisitor<'_, 'de, V> {
@@ -166,6 +194,8 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for InterceptVisitor<'_, 'de, V> {
             map,
             state: self.state,
             duplicate: self.duplicate,
+            watched: self.watched,
+            pending: None,
         })
     }
 }
@@ -174,6 +204,9 @@ struct InterceptMap<'a, 'de, A> {
     map: A,
     state: &'a mut State<'de>,
     duplicate: &'a mut Option<String>,
+    watched: &'a [RequiredValue],
+    /// The watched claim whose value comes next, if any.
+    pending: Option<usize>,
 }
 
 impl<'de, A: MapAccess<'de>> MapAccess<'de> for InterceptMap<'_, 'de, A> {
@@ -208,6 +241,7 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for InterceptMap<'_, 'de, A> {
                 *self.duplicate = Some(echo(&name));
                 return Err(de::Error::custom("duplicate member"));
             }
+            self.pending = self.watched.iter().position(|claim| claim.name() == name);
             return match name {
                 Cow::Borrowed(name) => seed.deserialize(BorrowedStrDeserializer::new(name)),
                 Cow::Owned(name) => seed.deserialize(StringDeserializer::new(name)),
@@ -217,7 +251,19 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for InterceptMap<'_, 'de, A> {
     }
 
     fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, A::Error> {
-        self.map.next_value_seed(seed)
+        let Some(index) = self.pending.take() else {
+            return self.map.next_value_seed(seed);
+        };
+        // A required private claim: read once, compared, then handed on.
+        let value: serde_json::Value = self.map.next_value()?;
+        self.state.found.claims[index] = match &value {
+            serde_json::Value::String(found) if found == self.watched[index].value() => {
+                ClaimSeen::Equal
+            }
+            serde_json::Value::String(found) => ClaimSeen::Other(echo(found)),
+            other => ClaimSeen::Other(echo(&other.to_string())),
+        };
+        seed.deserialize(value).map_err(de::Error::custom)
     }
 }
 
@@ -509,6 +555,10 @@ mod tests {
     use super::*;
     use serde::Deserialize;
 
+    fn decode_plain<T: DeserializeOwned>(payload: &[u8]) -> Result<(Found<'_>, T), Error> {
+        decode(payload, &[])
+    }
+
     #[derive(Debug, Deserialize, PartialEq)]
     struct Access {
         role: String,
@@ -517,7 +567,8 @@ mod tests {
     #[test]
     fn splits_registered_claims_from_the_claims_type() {
         let (found, claims): (Found<'_>, Access) =
-            decode(br#"{"sub":"u1","role":"admin","exp":100,"aud":["a","b"],"iat":1.9}"#).unwrap();
+            decode_plain(br#"{"sub":"u1","role":"admin","exp":100,"aud":["a","b"],"iat":1.9}"#)
+                .unwrap();
         assert_eq!(
             claims,
             Access {
@@ -541,7 +592,7 @@ mod tests {
             br#"{"role":"a","other":1,"other":2}"#,
             br#"{"role":"a","\u0065xp":1,"exp":2}"#,
         ] {
-            let err = decode::<Access>(json).unwrap_err();
+            let err = decode_plain::<Access>(json).unwrap_err();
             assert!(
                 matches!(
                     err,
@@ -598,7 +649,7 @@ mod tests {
         ];
         for (json, claim, reason) in cases {
             assert_eq!(
-                decode::<serde_json::Value>(json).unwrap_err(),
+                decode_plain::<serde_json::Value>(json).unwrap_err(),
                 Error::InvalidClaim { claim, reason }
             );
         }
@@ -616,7 +667,7 @@ mod tests {
     #[test]
     fn case_variants_are_not_registered_claims() {
         let (found, value): (Found<'_>, serde_json::Value) =
-            decode(br#"{"EXP":1,"Aud":"x"}"#).unwrap();
+            decode_plain(br#"{"EXP":1,"Aud":"x"}"#).unwrap();
         assert_eq!(found.exp, None);
         assert_eq!(value, serde_json::json!({"EXP":1,"Aud":"x"}));
     }
@@ -624,11 +675,11 @@ mod tests {
     #[test]
     fn separates_syntax_errors_from_claims_type_errors() {
         assert!(matches!(
-            decode::<Access>(br#"{"role":1}"#),
+            decode_plain::<Access>(br#"{"role":1}"#),
             Err(Error::InvalidClaims { .. })
         ));
         assert!(matches!(
-            decode::<Access>(br#"{}"#),
+            decode_plain::<Access>(br#"{}"#),
             Err(Error::InvalidClaims { .. })
         ));
         for json in [
@@ -643,7 +694,7 @@ mod tests {
         ] {
             assert!(
                 matches!(
-                    decode::<Access>(json),
+                    decode_plain::<Access>(json),
                     Err(Error::InvalidJson {
                         part: Part::Payload,
                         ..

@@ -80,23 +80,56 @@ impl RegisteredClaim {
 ///     .with_algorithms([Algorithm::ES256])
 ///     .with_leeway(Duration::from_secs(5))
 ///     .with_required([RegisteredClaim::Subject]);
-/// assert_eq!(policy.token_type(), "access");
+/// assert_eq!(policy.token_type(), Some("access"));
 /// assert!(policy.accepts_type("application/ACCESS"));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Policy {
     pub(crate) name: Cow<'static, str>,
-    pub(crate) typ: Cow<'static, str>,
+    /// The `typ` the purpose's tokens carry; `None` for a third-party
+    /// purpose that accepts `typ: "JWT"` or none
+    /// ([`dangerous::untyped_policy`](crate::dangerous::untyped_policy)).
+    pub(crate) typ: Option<Cow<'static, str>>,
     pub(crate) audiences: Cow<'static, [Cow<'static, str>]>,
     pub(crate) issuer: Option<Cow<'static, str>>,
     pub(crate) algorithms: Cow<'static, [Algorithm]>,
     pub(crate) ttl: Option<Duration>,
     pub(crate) leeway: Duration,
+    /// Whether `leeway` may exceed [`MAX_LEEWAY`] (only through
+    /// [`dangerous`](crate::dangerous)).
+    pub(crate) long_leeway: bool,
     pub(crate) max_age: Option<Duration>,
     pub(crate) required: Cow<'static, [RegisteredClaim]>,
+    /// Private claims that must be present with exactly these values.
+    pub(crate) claims: Cow<'static, [ClaimValue]>,
     /// Whether the payload is a token (`cty: "JWT"`, RFC 7519 §5.2) rather
     /// than a claims set.
     pub(crate) wraps: bool,
+}
+
+/// The most clock skew a policy or verifier tolerates without an explicit
+/// opt-out: 5 minutes. More would keep expired tokens alive; a
+/// `Duration::MAX` leeway would disable expiry altogether.
+pub const MAX_LEEWAY: Duration = Duration::from_secs(5 * 60);
+
+/// A private claim a purpose requires with an exact string value, e.g.
+/// Cognito's `token_use: "access"` ([`Policy::with_claim`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClaimValue {
+    pub(crate) name: Cow<'static, str>,
+    pub(crate) value: Cow<'static, str>,
+}
+
+impl ClaimValue {
+    /// The claim's member name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The value it must have.
+    pub fn value(&self) -> &str {
+        &self.value
+    }
 }
 
 impl Policy {
@@ -117,16 +150,49 @@ impl Policy {
     {
         Policy {
             name: name.into(),
-            typ: typ.into(),
+            typ: Some(typ.into()),
             audiences: audiences.into_iter().map(Into::into).collect(),
             issuer: None,
             algorithms: Cow::Borrowed(&[]),
             ttl: None,
             leeway: Duration::ZERO,
+            long_leeway: false,
             max_age: None,
             required: Cow::Borrowed(&[]),
+            claims: Cow::Borrowed(&[]),
             wraps: false,
         }
+    }
+
+    /// A policy for a wrapping purpose (RFC 7519 §5.2): its tokens carry
+    /// `typ` and `cty: "JWT"`, and their payload is a token of another
+    /// purpose, which carries all the claims. Give it that purpose with
+    /// [`RuntimePurpose::wrapping`].
+    pub fn wrapping(
+        name: impl Into<Cow<'static, str>>,
+        typ: impl Into<Cow<'static, str>>,
+    ) -> Policy {
+        Policy {
+            wraps: true,
+            ..Policy::new(name, typ, Vec::<&'static str>::new())
+        }
+    }
+
+    /// Requires the private claim `name` with exactly the string `value`,
+    /// e.g. `with_claim("token_use", "access")` for Cognito, whose ID and
+    /// access tokens share issuer and audience. A token without it, or
+    /// with another value, is [`Error::ClaimMismatch`](crate::Error::ClaimMismatch).
+    /// Several calls add several claims.
+    pub fn with_claim(
+        mut self,
+        name: impl Into<Cow<'static, str>>,
+        value: impl Into<Cow<'static, str>>,
+    ) -> Policy {
+        self.claims.to_mut().push(ClaimValue {
+            name: name.into(),
+            value: value.into(),
+        });
+        self
     }
 
     /// Binds the policy to one issuer: `iss` must be exactly this string.
@@ -148,7 +214,9 @@ impl Policy {
         self
     }
 
-    /// Clock skew tolerated on `exp`, `nbf` and `iat`.
+    /// Clock skew tolerated on `exp`, `nbf` and `iat`, at most
+    /// [`MAX_LEEWAY`] (a longer one is refused by [`Policy::check`]; see
+    /// [`dangerous::long_leeway_policy`](crate::dangerous::long_leeway_policy)).
     pub fn with_leeway(mut self, leeway: Duration) -> Policy {
         self.leeway = leeway;
         self
@@ -172,9 +240,10 @@ impl Policy {
         &self.name
     }
 
-    /// The expected `typ` header value.
-    pub fn token_type(&self) -> &str {
-        &self.typ
+    /// The expected `typ` header value; `None` for an untyped third-party
+    /// purpose, which accepts `typ: "JWT"` or no `typ`.
+    pub fn token_type(&self) -> Option<&str> {
+        self.typ.as_deref()
     }
 
     /// The audiences a token may be addressed to; at least one must appear
@@ -213,30 +282,61 @@ impl Policy {
         &self.required
     }
 
+    /// Private claims that must be present with exact values
+    /// ([`Policy::with_claim`]).
+    pub fn claims(&self) -> &[ClaimValue] {
+        &self.claims
+    }
+
     /// Whether a `typ` header value names this policy's type, compared as
     /// RFC 7515 §4.1.9 says: case-insensitively, with `application/`
-    /// implied when the value has no other `/`.
+    /// implied when the value has no other `/`. An untyped third-party
+    /// purpose accepts `JWT`.
     pub fn accepts_type(&self, found: &str) -> bool {
-        same_media_type(&self.typ, found)
+        same_media_type(self.typ.as_deref().unwrap_or(GENERIC_TYPE), found)
     }
 
     /// Checks the policy can describe a purpose at all: a non-empty `typ`
-    /// and at least one non-empty audience (unless it wraps a token).
-    /// Runtime policies may name the generic `typ: "JWT"`, which most
-    /// third-party issuers write; `#[derive(Claims)]` refuses it for the
-    /// purposes you define.
+    /// that names a purpose (not the generic `JWT`: see
+    /// [`dangerous::untyped_policy`](crate::dangerous::untyped_policy) for
+    /// a third-party issuer's tokens), at least one non-empty audience
+    /// (unless it wraps a token), an issuer for an untyped purpose, no
+    /// empty claim name, and a leeway of at most [`MAX_LEEWAY`].
     ///
     /// # Errors
-    /// [`Error::Configuration`](crate::Error::Configuration) naming the policy and what is missing.
+    /// [`Error::Configuration`](crate::Error::Configuration) naming the policy and what is wrong.
     pub fn check(&self) -> Result<(), crate::Error> {
-        let problem = if media_type_short(&self.typ).is_empty() {
-            Some("its typ is empty")
-        } else if !self.wraps
-            && (self.audiences.is_empty() || self.audiences.iter().any(|aud| aud.is_empty()))
-        {
-            Some("it needs at least one audience, and no empty one")
-        } else {
-            None
+        let problem = match self.typ.as_deref().map(media_type_short) {
+            Some("") => Some("its typ is empty"),
+            Some(short) if short.eq_ignore_ascii_case(GENERIC_TYPE) => Some(
+                "its typ is the generic \"JWT\", which names no purpose (for a third-party issuer's tokens, see dangerous::untyped_policy)",
+            ),
+            None if self.issuer.as_deref().is_none_or(str::is_empty) => {
+                Some("it accepts untyped tokens, so it must be bound to an issuer")
+            }
+            _ if !self.wraps
+                && (self.audiences.is_empty()
+                    || self.audiences.iter().any(|aud| aud.is_empty())) =>
+            {
+                Some("it needs at least one audience, and no empty one")
+            }
+            _ if self.issuer.as_deref() == Some("") => Some("its issuer is empty"),
+            _ if self.claims.iter().any(|claim| claim.name.is_empty()) => {
+                Some("a required claim has an empty name")
+            }
+            _ if self
+                .claims
+                .iter()
+                .any(|claim| RegisteredClaim::from_name(&claim.name).is_some()) =>
+            {
+                Some(
+                    "a required claim value names a registered claim (use with_issuer, with_required)",
+                )
+            }
+            _ if self.leeway > MAX_LEEWAY && !self.long_leeway => {
+                Some("its leeway exceeds 5 minutes (see dangerous::long_leeway_policy)")
+            }
+            _ => None,
         };
         match problem {
             Some(problem) => Err(crate::Error::Configuration {
@@ -257,65 +357,6 @@ impl Policy {
             || (claim == RegisteredClaim::IssuedAt && self.max_age.is_some())
     }
 
-    /// The const constructor behind `#[derive(Claims)]`.
-    #[allow(clippy::too_many_arguments)]
-    #[doc(hidden)]
-    pub const fn __from_derive(
-        name: &'static str,
-        typ: &'static str,
-        audiences: &'static [Cow<'static, str>],
-        issuer: Option<&'static str>,
-        algorithms: &'static [Algorithm],
-        ttl_secs: Option<u64>,
-        leeway_secs: u64,
-        max_age_secs: Option<u64>,
-        required: &'static [RegisteredClaim],
-    ) -> Policy {
-        Policy {
-            name: Cow::Borrowed(name),
-            typ: Cow::Borrowed(typ),
-            audiences: Cow::Borrowed(audiences),
-            issuer: match issuer {
-                Some(issuer) => Some(Cow::Borrowed(issuer)),
-                None => None,
-            },
-            algorithms: Cow::Borrowed(algorithms),
-            ttl: match ttl_secs {
-                Some(secs) => Some(Duration::from_secs(secs)),
-                None => None,
-            },
-            leeway: Duration::from_secs(leeway_secs),
-            max_age: match max_age_secs {
-                Some(secs) => Some(Duration::from_secs(secs)),
-                None => None,
-            },
-            required: Cow::Borrowed(required),
-            wraps: false,
-        }
-    }
-
-    /// The const constructor behind `#[derive(Claims)]` for a wrapping
-    /// purpose: a `typ`, an optional algorithm allow-list, no claims.
-    #[doc(hidden)]
-    pub const fn __wrapping_from_derive(
-        name: &'static str,
-        typ: &'static str,
-        algorithms: &'static [Algorithm],
-    ) -> Policy {
-        Policy {
-            name: Cow::Borrowed(name),
-            typ: Cow::Borrowed(typ),
-            audiences: Cow::Borrowed(&[]),
-            issuer: None,
-            algorithms: Cow::Borrowed(algorithms),
-            ttl: None,
-            leeway: Duration::ZERO,
-            max_age: None,
-            required: Cow::Borrowed(&[]),
-            wraps: true,
-        }
-    }
-
     /// Whether tokens of this purpose wrap another token (`cty: "JWT"`,
     /// RFC 7519 §5.2) instead of carrying claims. The wrapped token is
     /// checked as its own purpose and carries all the claims.
@@ -325,7 +366,8 @@ impl Policy {
 }
 
 /// A purpose defined at run time: a checked [`Policy`] with an identity of
-/// its own.
+/// its own, and what a derived type would declare besides: the purpose it
+/// wraps, and the members that hold nested tokens.
 ///
 /// Gateways and tools that learn their purposes from configuration make one
 /// per purpose, register keys for it
@@ -344,6 +386,13 @@ impl Policy {
 /// assert_ne!(billing, same_name);
 /// assert_eq!(billing, billing.clone());
 ///
+/// // A grant nested in the `grant` member, verified as its own purpose.
+/// let grant = RuntimePurpose::new(Policy::new("grant", "delegation", ["billing"]))?;
+/// let delegated = RuntimePurpose::new(Policy::new("delegated", "access", ["billing"]))?
+///     .with_nested("grant", &grant)?;
+/// // A gateway envelope (RFC 7519 §5.2) around a billing token.
+/// let envelope = RuntimePurpose::wrapping(Policy::wrapping("envelope", "gateway"), &billing)?;
+///
 /// let err = RuntimePurpose::new(Policy::new("broken", "", ["billing"])).unwrap_err();
 /// assert_eq!(err.to_string(), r#"configuration error: policy "broken": its typ is empty"#);
 /// # Ok::<(), jwt_claims::Error>(())
@@ -351,29 +400,123 @@ impl Policy {
 #[derive(Clone, Debug)]
 pub struct RuntimePurpose {
     id: PurposeId,
-    policy: Arc<Policy>,
+    inner: Arc<RuntimeInner>,
+}
+
+#[derive(Clone, Debug)]
+struct RuntimeInner {
+    policy: Policy,
+    wrapped: Option<RuntimePurpose>,
+    nested: Vec<(String, RuntimePurpose)>,
 }
 
 impl RuntimePurpose {
     /// Checks `policy` ([`Policy::check`]) and gives it an identity.
     ///
     /// # Errors
-    /// As [`Policy::check`].
+    /// As [`Policy::check`]; and for a wrapping policy, which needs the
+    /// purpose it wraps ([`RuntimePurpose::wrapping`]).
     pub fn new(policy: Policy) -> Result<RuntimePurpose, crate::Error> {
+        if policy.wraps_token() {
+            return Err(runtime_error(
+                &policy,
+                "it wraps a token: make it with RuntimePurpose::wrapping",
+            ));
+        }
+        RuntimePurpose::make(policy, None)
+    }
+
+    /// A wrapping purpose (RFC 7519 §5.2) made from a
+    /// [`Policy::wrapping`]: its tokens carry `cty: "JWT"` and a token of
+    /// `wrapped` as their payload, verified as that purpose with its keys.
+    ///
+    /// # Errors
+    /// As [`Policy::check`]; and for a policy that does not wrap.
+    pub fn wrapping(
+        policy: Policy,
+        wrapped: &RuntimePurpose,
+    ) -> Result<RuntimePurpose, crate::Error> {
+        if !policy.wraps_token() {
+            return Err(runtime_error(
+                &policy,
+                "it wraps no token: make it with Policy::wrapping",
+            ));
+        }
+        RuntimePurpose::make(policy, Some(wrapped.clone()))
+    }
+
+    fn make(
+        policy: Policy,
+        wrapped: Option<RuntimePurpose>,
+    ) -> Result<RuntimePurpose, crate::Error> {
         policy.check()?;
         Ok(RuntimePurpose {
             id: PurposeId::fresh(),
-            policy: Arc::new(policy),
+            inner: Arc::new(RuntimeInner {
+                policy,
+                wrapped,
+                nested: Vec::new(),
+            }),
         })
+    }
+
+    /// Declares that the top-level member `member` holds a token of
+    /// `purpose` (a string, or an array of strings; absent or `null` is
+    /// none), verified with that purpose's policy and keys whenever a token
+    /// of this purpose is decoded: the runtime twin of `#[jwt(nested)]`.
+    /// The decoded value still holds the nested token strings.
+    ///
+    /// # Errors
+    /// [`Error::Configuration`](crate::Error::Configuration) for a member
+    /// named like a registered claim, an empty or repeated one, or on a
+    /// wrapping purpose (whose payload is a token, not members).
+    pub fn with_nested(
+        mut self,
+        member: impl Into<String>,
+        purpose: &RuntimePurpose,
+    ) -> Result<RuntimePurpose, crate::Error> {
+        let member = member.into();
+        let problem = if self.inner.wrapped.is_some() {
+            Some("it wraps a token, so it has no members to nest tokens in")
+        } else if member.is_empty() || RegisteredClaim::from_name(&member).is_some() {
+            Some("a nested member must be named, and not like a registered claim")
+        } else if self.nested().iter().any(|(name, _)| *name == member) {
+            Some("a member is declared nested twice")
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            return Err(runtime_error(self.policy(), problem));
+        }
+        Arc::make_mut(&mut self.inner)
+            .nested
+            .push((member, purpose.clone()));
+        Ok(self)
     }
 
     /// The purpose's rules.
     pub fn policy(&self) -> &Policy {
-        &self.policy
+        &self.inner.policy
+    }
+
+    /// The purpose a wrapping purpose wraps.
+    pub fn wrapped(&self) -> Option<&RuntimePurpose> {
+        self.inner.wrapped.as_ref()
+    }
+
+    /// The members holding nested tokens, with their purposes.
+    pub fn nested(&self) -> &[(String, RuntimePurpose)] {
+        &self.inner.nested
     }
 
     pub(crate) fn id(&self) -> PurposeId {
         self.id
+    }
+}
+
+fn runtime_error(policy: &Policy, problem: &str) -> crate::Error {
+    crate::Error::Configuration {
+        reason: format!("policy \"{}\": {problem}", policy.name),
     }
 }
 
@@ -384,6 +527,68 @@ impl PartialEq for RuntimePurpose {
 }
 
 impl Eq for RuntimePurpose {}
+
+/// The `typ` most third-party issuers write, which names no purpose.
+const GENERIC_TYPE: &str = "JWT";
+
+/// What `#[derive(Claims)]` declares, for [`derived`]: every field a
+/// fact the derive checked, or a path to a `const` it could not (checked by
+/// [`Policy::check`] when a verifier learns of the purpose). Reached only
+/// through `__private`; the fields mirror [`Policy`]'s.
+#[doc(hidden)]
+#[allow(missing_docs)]
+pub struct DerivedPolicy {
+    pub name: &'static str,
+    /// `None` for `dangerous_untyped`.
+    pub typ: Option<&'static str>,
+    pub audiences: &'static [Cow<'static, str>],
+    pub issuer: Option<&'static str>,
+    pub algorithms: &'static [Algorithm],
+    pub ttl_secs: Option<u64>,
+    pub leeway_secs: u64,
+    pub max_age_secs: Option<u64>,
+    pub required: &'static [RegisteredClaim],
+    pub claims: &'static [ClaimValue],
+    pub wraps: bool,
+}
+
+/// The policy `#[derive(Claims)]` declares, built in a `static`.
+pub(crate) const fn derived(parts: DerivedPolicy) -> Policy {
+    Policy {
+        name: Cow::Borrowed(parts.name),
+        typ: match parts.typ {
+            Some(typ) => Some(Cow::Borrowed(typ)),
+            None => None,
+        },
+        audiences: Cow::Borrowed(parts.audiences),
+        issuer: match parts.issuer {
+            Some(issuer) => Some(Cow::Borrowed(issuer)),
+            None => None,
+        },
+        algorithms: Cow::Borrowed(parts.algorithms),
+        ttl: match parts.ttl_secs {
+            Some(secs) => Some(Duration::from_secs(secs)),
+            None => None,
+        },
+        leeway: Duration::from_secs(parts.leeway_secs),
+        long_leeway: false,
+        max_age: match parts.max_age_secs {
+            Some(secs) => Some(Duration::from_secs(secs)),
+            None => None,
+        },
+        required: Cow::Borrowed(parts.required),
+        claims: Cow::Borrowed(parts.claims),
+        wraps: parts.wraps,
+    }
+}
+
+/// A required private claim, in a `static` the derive writes.
+pub(crate) const fn derived_claim(name: &'static str, value: &'static str) -> ClaimValue {
+    ClaimValue {
+        name: Cow::Borrowed(name),
+        value: Cow::Borrowed(value),
+    }
+}
 
 /// Whether two `typ`/`cty` values name the same media type.
 pub(crate) fn same_media_type(a: &str, b: &str) -> bool {
@@ -468,8 +673,32 @@ mod tests {
             Policy::new("t", "access", ["a", ""]),
             "it needs at least one audience, and no empty one",
         );
+        refused(
+            Policy::new("t", "application/JWT", ["a"]),
+            "its typ is the generic \"JWT\", which names no purpose (for a third-party issuer's tokens, see dangerous::untyped_policy)",
+        );
+        refused(
+            crate::dangerous::untyped_policy("t", "", ["a"]),
+            "it accepts untyped tokens, so it must be bound to an issuer",
+        );
+        refused(
+            Policy::new("t", "access", ["a"]).with_leeway(Duration::from_secs(301)),
+            "its leeway exceeds 5 minutes (see dangerous::long_leeway_policy)",
+        );
+        refused(
+            Policy::new("t", "access", ["a"]).with_claim("iss", "x"),
+            "a required claim value names a registered claim (use with_issuer, with_required)",
+        );
         assert_eq!(Policy::new("t", "access", ["a"]).check(), Ok(()));
-        assert_eq!(Policy::new("t", "JWT", ["a"]).check(), Ok(()));
+        let long = crate::dangerous::long_leeway_policy(
+            Policy::new("t", "access", ["a"]),
+            Duration::from_secs(3600),
+        );
+        assert_eq!(long.check(), Ok(()));
+        assert_eq!(
+            crate::dangerous::untyped_policy("t", "https://idp", ["a"]).check(),
+            Ok(())
+        );
     }
 
     #[test]

@@ -170,8 +170,16 @@ impl<T: Claims> Issue<'_, T> {
                 found: key.algorithm(),
             });
         }
+        let Some(typ) = policy.token_type() else {
+            return Err(Error::Configuration {
+                reason: format!(
+                    "purpose \"{}\" accepts untyped third-party tokens: jwt-claims mints only typed ones",
+                    policy.name()
+                ),
+            });
+        };
         if policy.wraps_token() {
-            return self.encode_wrapping(key);
+            return self.encode_wrapping(key, typ);
         }
         let iss = match (policy.issuer(), signer.issuer.as_deref()) {
             (Some(bound), Some(configured)) if bound != configured => {
@@ -242,7 +250,7 @@ impl<T: Claims> Issue<'_, T> {
         // Header and payload JSON share one buffer, which then takes the
         // signature: two allocations a token, with the token's own.
         let mut json = Vec::with_capacity(512);
-        jws::write_header_json(&mut json, key, Some(policy.token_type()), None);
+        jws::write_header_json(&mut json, key, Some(typ), None);
         let header_len = json.len();
         serde_json::to_writer(&mut json, &envelope).map_err(|err| envelope.error(&err))?;
         let compact = jws::sign_json(json, header_len, key)?;
@@ -262,7 +270,7 @@ impl<T: Claims> Issue<'_, T> {
 impl<T: Claims> Issue<'_, T> {
     /// A wrapping token (RFC 7519 §5.2): `cty: "JWT"` and the wrapped
     /// token as the payload; the claims are all in the wrapped token.
-    fn encode_wrapping(self, key: &SigningKey) -> Result<Token<T>, Error> {
+    fn encode_wrapping(self, key: &SigningKey, typ: &str) -> Result<Token<T>, Error> {
         let policy = T::policy();
         if self.subject.is_some()
             || self.expiry.is_some()
@@ -298,7 +306,7 @@ impl<T: Claims> Issue<'_, T> {
             })?;
         let compact = jws::sign_payload(
             key,
-            Some(policy.token_type()),
+            Some(typ),
             Some("JWT"),
             wrapped.wrapped_token().as_bytes(),
         )?;

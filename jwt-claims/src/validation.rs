@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::time::Duration;
 
 use crate::error::echo;
-use crate::payload::{Found, FoundAudience};
+use crate::payload::{ClaimSeen, Found, FoundAudience};
 use crate::{Error, Policy, RegisteredClaim, RegisteredClaims};
 
 /// What the verifier adds to a purpose's policy.
@@ -18,6 +18,10 @@ pub(crate) struct Context<'a> {
     pub(crate) key_issuer: Option<&'a str>,
     /// The verifier's leeway; the larger of it and the policy's applies.
     pub(crate) leeway: Duration,
+    /// The clock skew tolerated on `nbf` and `iat` (on top of the leeway,
+    /// whichever is larger), so that a token fresh from an issuer whose
+    /// clock runs a little ahead is not refused; `exp` stays strict.
+    pub(crate) skew: Duration,
 }
 
 /// Checks the registered claims against `policy`: `exp`, `nbf`, `iat`,
@@ -29,6 +33,7 @@ pub(crate) fn check(
 ) -> Result<RegisteredClaims, Error> {
     let now = i128::from(cx.now);
     let leeway = i128::from(policy.leeway().max(cx.leeway).as_secs());
+    let skew = leeway.max(i128::from(cx.skew.as_secs()));
 
     let Some(exp) = found.exp else {
         return Err(Error::MissingClaim {
@@ -42,7 +47,7 @@ pub(crate) fn check(
         });
     }
     if let Some(nbf) = found.nbf
-        && now + leeway < i128::from(nbf)
+        && now + skew < i128::from(nbf)
     {
         return Err(Error::NotYetValid {
             not_before: nbf,
@@ -50,7 +55,7 @@ pub(crate) fn check(
         });
     }
     if let Some(iat) = found.iat {
-        if i128::from(iat) > now + leeway {
+        if i128::from(iat) > now + skew {
             return Err(Error::IssuedInFuture {
                 issued_at: iat,
                 now: cx.now,
@@ -114,6 +119,19 @@ pub(crate) fn check(
         }
     }
 
+    for (rule, seen) in policy.claims().iter().zip(&found.claims) {
+        let found = match seen {
+            ClaimSeen::Equal => continue,
+            ClaimSeen::Missing => None,
+            ClaimSeen::Other(value) => Some(value.clone()),
+        };
+        return Err(Error::ClaimMismatch {
+            name: rule.name().to_owned(),
+            expected: rule.value().to_owned(),
+            found,
+        });
+    }
+
     Ok(RegisteredClaims {
         iss: found.iss.map(Cow::into_owned),
         sub: found.sub.map(Cow::into_owned),
@@ -155,6 +173,7 @@ mod tests {
             issuer: None,
             key_issuer: None,
             leeway: Duration::ZERO,
+            skew: Duration::ZERO,
         }
     }
 

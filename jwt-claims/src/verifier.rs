@@ -10,6 +10,7 @@ use crate::jws::KeySource;
 use crate::jws::{self, ContentTypeRule, DEFAULT_MAX_TOKEN_SIZE, Rules, TypeRule};
 use crate::key::{PublicKey, VerifyingKey};
 use crate::nested::{DEFAULT_MAX_NESTING_DEPTH, NestedCx};
+use crate::policy::MAX_LEEWAY;
 use crate::purpose_map::{PurposeId, PurposeMap};
 use crate::validation::{self, Context};
 use crate::{Claims, Decoded, Error, Policy, RuntimePurpose, payload};
@@ -43,7 +44,7 @@ use crate::{Claims, Decoded, Error, Policy, RuntimePurpose, payload};
 /// let verifier = Verifier::builder().issuer("auth").shared_key(key).build()?;
 ///
 /// let access = signer.encode(&BillingAccess { org_id: 7 })?;
-/// assert_eq!(verifier.decode::<BillingAccess>(access.as_str())?.org_id, 7);
+/// assert_eq!(verifier.decode::<BillingAccess>(access.as_str())?.claims().org_id, 7);
 ///
 /// let refresh = signer.encode(&BillingRefresh { org_id: 7 })?;
 /// let err = verifier.decode::<BillingAccess>(refresh.as_str()).unwrap_err();
@@ -56,10 +57,19 @@ pub struct Verifier {
     shared: Vec<VerifyingKey>,
     issuer: Option<String>,
     leeway: Duration,
+    skew: Duration,
     clock: Arc<dyn Clock>,
     max_size: usize,
     max_depth: usize,
 }
+
+/// The clock skew tolerated on `nbf` and `iat` unless configured: 60 s.
+///
+/// With none, a service refuses fresh tokens from an issuer whose clock
+/// runs a second ahead (`iat` in the future). 60 s is nimbus's and
+/// jsonwebtoken's default; `exp` is not given it (a token is never kept
+/// alive past its expiry by default), only an explicit leeway extends it.
+pub const DEFAULT_CLOCK_SKEW: Duration = Duration::from_secs(60);
 
 /// The keys of one purpose: configured, or fetched from a `jwks_uri`.
 #[derive(Clone)]
@@ -96,6 +106,8 @@ impl Verifier {
             shared: Vec::new(),
             issuer: None,
             leeway: Duration::ZERO,
+            long_leeway: false,
+            skew: DEFAULT_CLOCK_SKEW,
             clock: Arc::new(SystemClock),
             max_size: DEFAULT_MAX_TOKEN_SIZE,
             max_depth: DEFAULT_MAX_NESTING_DEPTH,
@@ -139,7 +151,87 @@ impl Verifier {
         purpose: &RuntimePurpose,
     ) -> Result<Decoded<V>, Error> {
         let mut cx = self.context();
-        self.decode_core(token, purpose.id(), purpose.policy(), &mut cx)
+        self.decode_runtime_in(token, purpose, &mut cx)
+    }
+
+    /// One level of a runtime decode: a wrapping purpose verifies its
+    /// wrapped token as that purpose; nested members are verified as their
+    /// purposes, within the depth cap and the shared size budget.
+    fn decode_runtime_in<V: DeserializeOwned>(
+        &self,
+        token: &str,
+        purpose: &RuntimePurpose,
+        cx: &mut NestedCx<'_>,
+    ) -> Result<Decoded<V>, Error> {
+        let policy = purpose.policy();
+        if let Some(wrapped) = purpose.wrapped() {
+            let checked =
+                self.verify_jws(token, purpose.id(), policy, ContentTypeRule::NestedJwt, cx)?;
+            if checked.key_issuer.is_some() {
+                return Err(wrapping_issuer_bound(policy));
+            }
+            let inner = String::from_utf8_lossy(&checked.payload).into_owned();
+            let decoded = self.descend(cx, |verifier, cx| {
+                verifier.decode_runtime_in::<V>(&inner, wrapped, cx)
+            });
+            let decoded = decoded.map_err(|err| err.nested_at(WRAPPED_PATH))?;
+            return Ok(Decoded {
+                algorithm: checked.header.algorithm(),
+                kid: checked.header.into_kid(),
+                ..decoded
+            });
+        }
+        if purpose.nested().is_empty() {
+            return self.decode_core(token, purpose.id(), policy, cx);
+        }
+        let decoded = self.decode_core::<serde_json::Value>(token, purpose.id(), policy, cx)?;
+        for (member, inner) in purpose.nested() {
+            let tokens: Vec<(String, &str)> = match decoded.claims.get(member.as_str()) {
+                None | Some(serde_json::Value::Null) => Vec::new(),
+                Some(serde_json::Value::String(token)) => vec![(member.clone(), token.as_str())],
+                Some(serde_json::Value::Array(items)) => items
+                    .iter()
+                    .enumerate()
+                    .map(|(index, item)| match item.as_str() {
+                        Some(token) => Ok((format!("{member}[{index}]"), token)),
+                        None => Err(not_a_token(member)),
+                    })
+                    .collect::<Result<_, _>>()?,
+                Some(_) => return Err(not_a_token(member)),
+            };
+            for (path, token) in tokens {
+                self.descend(cx, |verifier, cx| {
+                    verifier.decode_runtime_in::<IgnoredAny>(token, inner, cx)
+                })
+                .map_err(|err| err.nested_at(&path))?;
+            }
+        }
+        let claims = V::deserialize(decoded.claims).map_err(|err| Error::InvalidClaims {
+            reason: crate::json_object::reason(&err),
+        })?;
+        Ok(Decoded {
+            claims,
+            registered: decoded.registered,
+            algorithm: decoded.algorithm,
+            kid: decoded.kid,
+        })
+    }
+
+    /// Runs `decode` one nesting level down, refused past the depth cap.
+    pub(crate) fn descend<R>(
+        &self,
+        cx: &mut NestedCx<'_>,
+        decode: impl FnOnce(&Verifier, &mut NestedCx<'_>) -> Result<R, Error>,
+    ) -> Result<R, Error> {
+        if cx.depth >= self.max_depth {
+            return Err(Error::NestingTooDeep {
+                limit: self.max_depth,
+            });
+        }
+        cx.depth += 1;
+        let result = decode(self, cx);
+        cx.depth -= 1;
+        result
     }
 
     /// The largest token accepted, in bytes; nested tokens share it.
@@ -192,13 +284,7 @@ impl Verifier {
             cx,
         )?;
         if checked.key_issuer.is_some() {
-            // The wrapping token has no claims: nothing holds its key's issuer.
-            return Err(Error::Configuration {
-                reason: format!(
-                    "purpose \"{}\" wraps a token, so its keys cannot be bound to an issuer",
-                    policy.name()
-                ),
-            });
+            return Err(wrapping_issuer_bound(policy));
         }
         // Non-ASCII bytes cannot be base64url: the inner decode rejects them.
         let inner = String::from_utf8_lossy(&checked.payload).into_owned();
@@ -244,14 +330,17 @@ impl Verifier {
             issuer: self.issuer.as_deref(),
             key_issuer: checked.key_issuer.as_deref(),
             leeway: self.leeway,
+            skew: self.skew,
         };
-        let (found, claims) = match payload::decode::<V>(&checked.payload) {
+        let (found, claims) = match payload::decode::<V>(&checked.payload, policy.claims()) {
             Ok(decoded) => decoded,
             Err(err @ Error::InvalidClaims { .. }) => {
                 // A token for another purpose usually has other claims too:
                 // report the purpose mismatch (audience, expiry…), which
                 // says more than the claims type's complaint. Error path only.
-                if let Ok((found, IgnoredAny)) = payload::decode::<IgnoredAny>(&checked.payload) {
+                if let Ok((found, IgnoredAny)) =
+                    payload::decode::<IgnoredAny>(&checked.payload, policy.claims())
+                {
                     validation::check(policy, found, &context)?;
                 }
                 return Err(err);
@@ -302,6 +391,29 @@ impl Verifier {
     }
 }
 
+/// The path a runtime wrapping purpose's errors name for its wrapped token.
+const WRAPPED_PATH: &str = "wrapped";
+
+/// A wrapping token has no claims: nothing holds its key's issuer.
+fn wrapping_issuer_bound(policy: &Policy) -> Error {
+    Error::Configuration {
+        reason: format!(
+            "purpose \"{}\" wraps a token, so its keys cannot be bound to an issuer",
+            policy.name()
+        ),
+    }
+}
+
+/// A nested member of a runtime purpose that holds no token string.
+fn not_a_token(member: &str) -> Error {
+    Error::InvalidClaims {
+        reason: format!(
+            "member \"{}\" must hold a nested token (a string, or an array of strings)",
+            crate::error::echo(member)
+        ),
+    }
+}
+
 impl core::fmt::Debug for Verifier {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Verifier")
@@ -309,6 +421,7 @@ impl core::fmt::Debug for Verifier {
             .field("shared_keys", &self.shared.len())
             .field("issuer", &self.issuer)
             .field("leeway", &self.leeway)
+            .field("clock_skew", &self.skew)
             .field("max_size", &self.max_size)
             .field("max_depth", &self.max_depth)
             .finish_non_exhaustive()
@@ -322,6 +435,10 @@ pub struct VerifierBuilder {
     shared: Vec<VerifyingKey>,
     issuer: Option<String>,
     leeway: Duration,
+    /// Whether `leeway` may exceed [`MAX_LEEWAY`] (only through
+    /// [`dangerous::long_leeway`](crate::dangerous::long_leeway)).
+    pub(crate) long_leeway: bool,
+    skew: Duration,
     clock: Arc<dyn Clock>,
     max_size: usize,
     max_depth: usize,
@@ -460,10 +577,21 @@ impl VerifierBuilder {
         self
     }
 
-    /// Clock skew tolerated on every purpose (the larger of this and the
-    /// purpose's own leeway applies).
+    /// Clock skew tolerated on `exp`, `nbf` and `iat` of every purpose
+    /// (the larger of this and the purpose's own leeway applies); none by
+    /// default. At most [`MAX_LEEWAY`]: [`VerifierBuilder::build`] refuses
+    /// more (see [`dangerous::long_leeway`](crate::dangerous::long_leeway)).
     pub fn leeway(mut self, leeway: Duration) -> VerifierBuilder {
         self.leeway = leeway;
+        self
+    }
+
+    /// Clock skew tolerated on `nbf` and `iat` only, so that tokens fresh
+    /// from an issuer whose clock runs ahead are accepted:
+    /// [`DEFAULT_CLOCK_SKEW`] (60 s) by default, `Duration::ZERO` for none,
+    /// at most [`MAX_LEEWAY`]. `exp` is never given it.
+    pub fn clock_skew(mut self, skew: Duration) -> VerifierBuilder {
+        self.skew = skew;
         self
     }
 
@@ -506,18 +634,20 @@ impl VerifierBuilder {
                     "purpose \"{purpose}\" has both configured keys and a remote key set: give it one or the other"
                 ));
             }
-            if let PurposeKeys::Static(keys) = &registration.keys {
-                if keys.is_empty() {
-                    return configuration(format!(
-                        "purpose \"{purpose}\" was given an empty key set: it would verify nothing"
-                    ));
-                }
-                jws::check_key_ids(keys, purpose)?;
-                if policy.wraps_token() && keys.iter().any(|key| key.issuer().is_some()) {
-                    return configuration(format!(
-                        "purpose \"{purpose}\" wraps a token, so its keys cannot be bound to an issuer"
-                    ));
-                }
+            let keys = match &registration.keys {
+                PurposeKeys::Static(keys) => keys,
+                // Checked when fetched: a set may change.
+                #[cfg(feature = "remote-jwks")]
+                PurposeKeys::Remote(_) => continue,
+            };
+            if keys.is_empty() {
+                return configuration(format!(
+                    "purpose \"{purpose}\" was given an empty key set: it would verify nothing"
+                ));
+            }
+            jws::check_key_ids(keys, purpose)?;
+            if policy.wraps_token() && keys.iter().any(|key| key.issuer().is_some()) {
+                return Err(wrapping_issuer_bound(policy));
             }
         }
         jws::check_key_ids(&self.shared, "shared")?;
@@ -526,6 +656,14 @@ impl VerifierBuilder {
         }
         if self.issuer.as_deref() == Some("") {
             return configuration("the issuer is empty".into());
+        }
+        if self.leeway > MAX_LEEWAY && !self.long_leeway {
+            return configuration(
+                "the leeway exceeds 5 minutes (see dangerous::long_leeway)".into(),
+            );
+        }
+        if self.skew > MAX_LEEWAY {
+            return configuration("the clock skew exceeds 5 minutes".into());
         }
         Ok(Verifier {
             keys: self
@@ -536,6 +674,7 @@ impl VerifierBuilder {
             shared: self.shared,
             issuer: self.issuer,
             leeway: self.leeway,
+            skew: self.skew,
             clock: self.clock,
             max_size: self.max_size,
             max_depth: self.max_depth,

@@ -158,10 +158,11 @@ fn rejects_a_token_at_the_second_it_expires() {
 
 #[test]
 fn rejects_a_token_not_valid_yet() {
+    // Past the default clock skew of 60 s.
     assert_eq!(
-        decode(&with(billing_claims(), "nbf", json!(NOW + 1))).unwrap_err(),
+        decode(&with(billing_claims(), "nbf", json!(NOW + 61))).unwrap_err(),
         Error::NotYetValid {
-            not_before: NOW + 1,
+            not_before: NOW + 61,
             now: NOW
         }
     );
@@ -182,10 +183,11 @@ fn rejects_a_token_not_valid_yet() {
 
 #[test]
 fn rejects_a_token_issued_in_the_future() {
+    // Past the default clock skew of 60 s.
     assert_eq!(
-        decode(&with(billing_claims(), "iat", json!(NOW + 1))).unwrap_err(),
+        decode(&with(billing_claims(), "iat", json!(NOW + 61))).unwrap_err(),
         Error::IssuedInFuture {
-            issued_at: NOW + 1,
+            issued_at: NOW + 61,
             now: NOW
         }
     );
@@ -222,6 +224,7 @@ fn rejects_a_token_older_than_max_age() {
     assert_eq!(
         decode_as::<FreshAccess>(&fresh(Some(NOW - 300)))
             .unwrap()
+            .claims()
             .org_id,
         1
     );
@@ -237,7 +240,90 @@ fn max_age_requires_iat() {
     );
 }
 
-// ----- leeway -----
+// ----- clock skew and leeway -----
+
+/// A verifier without the default clock skew on `nbf` and `iat`.
+fn without_skew() -> Verifier {
+    verifier_builder()
+        .shared_key(key())
+        .clock_skew(Duration::ZERO)
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn accepts_a_fresh_token_from_an_issuer_whose_clock_runs_up_to_60_seconds_ahead() {
+    // The auth host's clock is 60 s ahead: iat and nbf are in our future.
+    let ahead = with(
+        with(billing_claims(), "iat", json!(NOW + 60)),
+        "nbf",
+        json!(NOW + 60),
+    );
+    assert_eq!(decode(&ahead).unwrap().claims(), &billing());
+    assert_eq!(jwt_claims::DEFAULT_CLOCK_SKEW, Duration::from_secs(60));
+    // Without the skew, the same token is refused.
+    assert_eq!(
+        decode_with(&without_skew(), &ahead).unwrap_err(),
+        Error::NotYetValid {
+            not_before: NOW + 60,
+            now: NOW
+        }
+    );
+}
+
+#[test]
+fn gives_exp_no_clock_skew_by_default() {
+    assert_eq!(
+        decode(&with(billing_claims(), "exp", json!(NOW))).unwrap_err(),
+        Error::Expired {
+            expired_at: NOW,
+            now: NOW
+        }
+    );
+}
+
+#[test]
+fn refuses_a_leeway_or_skew_over_five_minutes_unless_dangerously_asked() {
+    let six_minutes = Duration::from_secs(360);
+    assert_eq!(
+        verifier_builder()
+            .shared_key(key())
+            .leeway(six_minutes)
+            .build()
+            .unwrap_err(),
+        Error::Configuration {
+            reason: "the leeway exceeds 5 minutes (see dangerous::long_leeway)".into()
+        }
+    );
+    // Duration::MAX used to disable exp without a word.
+    assert!(
+        verifier_builder()
+            .shared_key(key())
+            .leeway(Duration::MAX)
+            .build()
+            .is_err()
+    );
+    assert_eq!(
+        verifier_builder()
+            .shared_key(key())
+            .clock_skew(six_minutes)
+            .build()
+            .unwrap_err(),
+        Error::Configuration {
+            reason: "the clock skew exceeds 5 minutes".into()
+        }
+    );
+    let lenient =
+        jwt_claims::dangerous::long_leeway(verifier_builder().shared_key(key()), six_minutes)
+            .build()
+            .unwrap();
+    assert_eq!(
+        decode_with(&lenient, &with(billing_claims(), "exp", json!(NOW - 359)))
+            .unwrap()
+            .claims(),
+        &billing()
+    );
+}
 
 fn lenient(member: &str, at: i64) -> Value {
     with(
@@ -249,9 +335,15 @@ fn lenient(member: &str, at: i64) -> Value {
 
 #[test]
 fn purpose_leeway_tolerates_skew_up_to_its_length_on_exp_nbf_and_iat() {
+    // On nbf and iat, measured without the verifier's default clock skew
+    // (which is longer than this purpose's 30 s).
+    fn strict_as<T: Claims>(payload: &Value) -> Result<Decoded<T>, Error> {
+        without_skew().decode::<T>(&craft_json(&hs256_header("access"), payload))
+    }
     assert_eq!(
         decode_as::<LenientAccess>(&lenient("exp", NOW - 29))
             .unwrap()
+            .claims()
             .org_id,
         1
     );
@@ -263,26 +355,28 @@ fn purpose_leeway_tolerates_skew_up_to_its_length_on_exp_nbf_and_iat() {
         }
     );
     assert_eq!(
-        decode_as::<LenientAccess>(&lenient("nbf", NOW + 30))
+        strict_as::<LenientAccess>(&lenient("nbf", NOW + 30))
             .unwrap()
+            .claims()
             .org_id,
         1
     );
     assert_eq!(
-        decode_as::<LenientAccess>(&lenient("nbf", NOW + 31)).unwrap_err(),
+        strict_as::<LenientAccess>(&lenient("nbf", NOW + 31)).unwrap_err(),
         Error::NotYetValid {
             not_before: NOW + 31,
             now: NOW
         }
     );
     assert_eq!(
-        decode_as::<LenientAccess>(&lenient("iat", NOW + 30))
+        strict_as::<LenientAccess>(&lenient("iat", NOW + 30))
             .unwrap()
+            .claims()
             .org_id,
         1
     );
     assert_eq!(
-        decode_as::<LenientAccess>(&lenient("iat", NOW + 31)).unwrap_err(),
+        strict_as::<LenientAccess>(&lenient("iat", NOW + 31)).unwrap_err(),
         Error::IssuedInFuture {
             issued_at: NOW + 31,
             now: NOW
@@ -317,10 +411,23 @@ fn verifier_leeway_applies_to_every_purpose_and_the_larger_leeway_wins() {
         .build()
         .unwrap();
     let token = craft_json(&hs256_header("access"), &lenient("exp", NOW - 59));
-    assert_eq!(very.decode::<LenientAccess>(&token).unwrap().org_id, 1);
+    assert_eq!(
+        very.decode::<LenientAccess>(&token)
+            .unwrap()
+            .claims()
+            .org_id,
+        1
+    );
     // And LenientAccess's 30 s beat the verifier's 10 s.
     let token = craft_json(&hs256_header("access"), &lenient("exp", NOW - 29));
-    assert_eq!(tolerant.decode::<LenientAccess>(&token).unwrap().org_id, 1);
+    assert_eq!(
+        tolerant
+            .decode::<LenientAccess>(&token)
+            .unwrap()
+            .claims()
+            .org_id,
+        1
+    );
 }
 
 // ----- aud -----
@@ -603,7 +710,7 @@ fn registered_claims_never_reach_the_claims_type() {
     });
     let decoded = decode_as::<FlexibleAccess>(&payload).unwrap();
     assert_eq!(
-        decoded.extra,
+        decoded.claims().extra,
         [("plan".to_owned(), json!("pro"))].into_iter().collect()
     );
 }
@@ -612,7 +719,7 @@ fn registered_claims_never_reach_the_claims_type() {
 fn checks_claims_in_the_documented_order() {
     // exp, nbf, iat, max_age, aud, iss, required: each payload breaks
     // every later rule too.
-    let all_wrong = json!({"iss": "evil", "aud": "reports", "exp": NOW, "nbf": NOW + 10, "iat": NOW + 10, "org_id": 1, "role": "r"});
+    let all_wrong = json!({"iss": "evil", "aud": "reports", "exp": NOW, "nbf": NOW + 70, "iat": NOW + 70, "org_id": 1, "role": "r"});
     assert_eq!(
         decode(&all_wrong).unwrap_err(),
         Error::Expired {
@@ -624,7 +731,7 @@ fn checks_claims_in_the_documented_order() {
     assert_eq!(
         decode(&payload).unwrap_err(),
         Error::NotYetValid {
-            not_before: NOW + 10,
+            not_before: NOW + 70,
             now: NOW
         }
     );
@@ -632,7 +739,7 @@ fn checks_claims_in_the_documented_order() {
     assert_eq!(
         decode(&payload).unwrap_err(),
         Error::IssuedInFuture {
-            issued_at: NOW + 10,
+            issued_at: NOW + 70,
             now: NOW
         }
     );

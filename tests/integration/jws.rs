@@ -97,7 +97,7 @@ fn rfc_example_is_rejected_by_the_jwt_layer_for_its_expiry() {
         .shared_key(HmacKey::from_jwk(Algorithm::HS256, rfc::A1_JWK).unwrap())
         .build()
         .unwrap();
-    let policy = Policy::new("rfc.a1", "JWT", ["anyone"]);
+    let policy = jwt_claims::dangerous::untyped_policy("rfc.a1", "joe", ["anyone"]);
     assert_eq!(
         verifier
             .decode_runtime::<serde_json::Value>(rfc::A1_TOKEN, &runtime(&policy))

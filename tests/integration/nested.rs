@@ -62,15 +62,22 @@ fn verifies_nested_tokens_at_depth_two_and_three() {
     );
     let decoded = decode(&token).unwrap();
     // Depth 2.
-    let grant = decoded.grant.verified().expect("verified");
-    assert_eq!(grant.on_behalf_of, "user-2");
+    let grant = decoded.claims().grant.verified().expect("verified");
+    assert_eq!(grant.claims().on_behalf_of, "user-2");
     assert_eq!(
         grant.registered().audience(),
         &jwt_claims::Audience::One("billing".into())
     );
     assert_eq!(grant.registered().expires_at().timestamp(), NOW + 300);
     // Depth 3.
-    let inner = decoded.grant.claims().unwrap().inner.as_ref().unwrap();
+    let inner = decoded
+        .claims()
+        .grant
+        .claims()
+        .unwrap()
+        .inner
+        .as_ref()
+        .unwrap();
     assert_eq!(
         inner.claims().map(|scope| scope.scope.as_str()),
         Some("invoices:read")
@@ -80,9 +87,9 @@ fn verifies_nested_tokens_at_depth_two_and_three() {
         Some(ISSUER)
     );
     // Every element of a list, at both depths.
-    assert_eq!(decoded.grants.len(), 2);
-    assert!(decoded.grants[0].claims().unwrap().inner.is_none());
-    let refunds = decoded.grants[1]
+    assert_eq!(decoded.claims().grants.len(), 2);
+    assert!(decoded.claims().grants[0].claims().unwrap().inner.is_none());
+    let refunds = decoded.claims().grants[1]
         .claims()
         .unwrap()
         .inner
@@ -213,6 +220,7 @@ fn rejects_a_nested_token_signed_with_the_outer_purposes_key() {
         verifier
             .decode::<DelegatedAccess>(&token)
             .unwrap()
+            .claims()
             .grant
             .claims()
             .unwrap()
@@ -335,8 +343,8 @@ fn verifies_nesting_up_to_the_default_depth_cap() {
     assert_eq!(DEFAULT_MAX_NESTING_DEPTH, 4);
     // The outer token and four nested ones.
     let decoded = verifier().decode::<Chain>(&chain(5)).unwrap();
-    let mut links = vec![decoded.link];
-    let mut next = decoded.next.as_ref();
+    let mut links = vec![decoded.claims().link];
+    let mut next = decoded.claims().next.as_ref();
     while let Some(token) = next {
         let claims = token.claims().expect("verified");
         links.push(claims.link);
@@ -382,7 +390,7 @@ fn rejects_nesting_past_the_depth_cap_with_the_full_path() {
         .max_nesting_depth(5)
         .build()
         .unwrap();
-    assert_eq!(deep.decode::<Chain>(&chain(6)).unwrap().link, 0);
+    assert_eq!(deep.decode::<Chain>(&chain(6)).unwrap().claims().link, 0);
 }
 
 #[test]
@@ -395,7 +403,14 @@ fn shares_one_size_budget_between_the_outer_token_and_its_nested_ones() {
         .max_token_size(budget)
         .build()
         .unwrap();
-    assert_eq!(roomy.decode::<DelegatedAccess>(&outer).unwrap().org_id, 7);
+    assert_eq!(
+        roomy
+            .decode::<DelegatedAccess>(&outer)
+            .unwrap()
+            .claims()
+            .org_id,
+        7
+    );
     // The outer token alone fits; with its nested token it does not.
     let tight = verifier_builder()
         .shared_key(key())
@@ -428,6 +443,7 @@ fn charges_every_element_of_a_list_to_the_shared_budget() {
         roomy
             .decode::<DelegatedAccess>(&outer)
             .unwrap()
+            .claims()
             .grants
             .len(),
         2

@@ -103,7 +103,7 @@ fn runs_the_same_checks_as_the_typed_path() {
         ),
         (
             "future",
-            craft_access(&with(billing_claims(), "nbf", json!(NOW + 5))),
+            craft_access(&with(billing_claims(), "nbf", json!(NOW + 65))),
         ),
         (
             "alg none",
@@ -459,8 +459,208 @@ fn pins_nested_tokens_as_unverified_strings_on_the_runtime_path() {
     let decoded = verifier()
         .decode_runtime::<DelegatedAccess>(token.as_str(), &runtime(DelegatedAccess::policy()))
         .unwrap();
-    assert!(decoded.grant.verified().is_none());
-    assert_eq!(decoded.grant.token(), grant.as_str());
+    assert!(decoded.claims().grant.verified().is_none());
+    assert_eq!(decoded.claims().grant.token(), grant.as_str());
     let value = decode(token.as_str(), DelegatedAccess::policy()).unwrap();
     assert_eq!(value["grant"], json!(grant.as_str()));
+}
+
+/// The runtime twin of [`DelegatedAccess`]: `grant` and `grants` hold
+/// delegation grants, verified as their own purpose.
+fn delegated_purpose() -> jwt_claims::RuntimePurpose {
+    let grant = runtime(DelegationGrant::policy());
+    runtime(DelegatedAccess::policy())
+        .with_nested("grant", &grant)
+        .unwrap()
+        .with_nested("grants", &grant)
+        .unwrap()
+}
+
+fn delegated(
+    grant: jwt_claims::Token<DelegationGrant>,
+    grants: Vec<jwt_claims::Token<DelegationGrant>>,
+) -> String {
+    signer()
+        .encode(&DelegatedAccess {
+            org_id: 7,
+            grant: jwt_claims::Nested::new(grant),
+            grants: grants.into_iter().map(jwt_claims::Nested::new).collect(),
+        })
+        .unwrap()
+        .into_string()
+}
+
+fn grant(signer: &Signer) -> jwt_claims::Token<DelegationGrant> {
+    signer
+        .encode(&DelegationGrant {
+            on_behalf_of: "u".into(),
+            inner: None,
+        })
+        .unwrap()
+}
+
+#[test]
+fn a_runtime_purpose_verifies_its_nested_members_all_the_way_down() {
+    let purpose = delegated_purpose();
+    let token = delegated(grant(&signer()), vec![grant(&signer()), grant(&signer())]);
+    let decoded = verifier()
+        .decode_runtime::<Value>(&token, &purpose)
+        .unwrap();
+    assert_eq!(decoded.claims()["org_id"], json!(7));
+
+    // A grant signed with another key, in the list: refused, with its path.
+    let forger = Signer::builder()
+        .issuer(ISSUER)
+        .clock(clock())
+        .shared_key(other_key())
+        .build()
+        .unwrap();
+    let token = delegated(grant(&signer()), vec![grant(&signer()), grant(&forger)]);
+    assert_eq!(
+        verifier()
+            .decode_runtime::<Value>(&token, &purpose)
+            .unwrap_err(),
+        Error::Nested {
+            path: "grants[1]".into(),
+            source: Box::new(Error::InvalidSignature)
+        }
+    );
+    // The typed path says the same.
+    assert_eq!(
+        verifier().decode::<DelegatedAccess>(&token).unwrap_err(),
+        verifier()
+            .decode_runtime::<Value>(&token, &purpose)
+            .unwrap_err()
+    );
+}
+
+#[test]
+fn a_runtime_nested_member_must_hold_token_strings() {
+    let purpose = delegated_purpose();
+    let payload = with(billing_claims(), "aud", json!("billing"));
+    let token = craft_json(
+        &hs256_header("delegated-access"),
+        &with(payload, "grant", json!(7)),
+    );
+    assert_eq!(
+        verifier()
+            .decode_runtime::<Value>(&token, &purpose)
+            .unwrap_err(),
+        Error::InvalidClaims {
+            reason: "member \"grant\" must hold a nested token (a string, or an array of strings)"
+                .into()
+        }
+    );
+    assert_eq!(
+        runtime(DelegatedAccess::policy())
+            .with_nested("sub", &purpose)
+            .unwrap_err(),
+        Error::Configuration {
+            reason: format!(
+                "policy \"{}\": a nested member must be named, and not like a registered claim",
+                DelegatedAccess::policy().name()
+            )
+        }
+    );
+}
+
+#[test]
+fn a_runtime_purpose_requires_a_private_claim_value_when_asked() {
+    let policy = billing_policy().with_claim("role", "admin");
+    assert_eq!(
+        decode(&billing_token(), &policy).unwrap()["role"],
+        json!("admin")
+    );
+    let user = craft_access(&with(billing_claims(), "role", json!("user")));
+    assert_eq!(
+        decode(&user, &policy).unwrap_err(),
+        Error::ClaimMismatch {
+            name: "role".into(),
+            expected: "admin".into(),
+            found: Some("user".into())
+        }
+    );
+    let missing = craft_access(&without(billing_claims(), "role"));
+    assert_eq!(
+        decode(&missing, &policy).unwrap_err(),
+        Error::ClaimMismatch {
+            name: "role".into(),
+            expected: "admin".into(),
+            found: None
+        }
+    );
+    let number = craft_access(&with(billing_claims(), "role", json!(1)));
+    assert_eq!(
+        decode(&number, &policy).unwrap_err(),
+        Error::ClaimMismatch {
+            name: "role".into(),
+            expected: "admin".into(),
+            found: Some("1".into())
+        }
+    );
+}
+
+#[test]
+fn an_untyped_third_party_purpose_is_bound_to_its_issuer_and_audience() {
+    // Google, Keycloak and Cognito write `typ: JWT`, or none.
+    let issuer = "https://accounts.example.com";
+    let idp = jwt_claims::dangerous::untyped_policy("idp.id-token", issuer, ["my-client"])
+        .with_claim("token_use", "id");
+    let payload =
+        json!({"iss": issuer, "aud": "my-client", "exp": NOW + 60, "sub": "u", "token_use": "id"});
+    for header in [
+        r#"{"alg":"HS256","typ":"JWT"}"#,
+        r#"{"alg":"HS256","typ":"jwt"}"#,
+        r#"{"alg":"HS256"}"#,
+    ] {
+        let token = craft_json(header, &payload);
+        assert_eq!(
+            decode(&token, &idp).unwrap()["token_use"],
+            json!("id"),
+            "{header}"
+        );
+    }
+    // Typed tokens of our own purposes are not third-party tokens.
+    let token = craft_json(&hs256_header("access"), &payload);
+    assert_eq!(
+        decode(&token, &idp).unwrap_err(),
+        Error::WrongType {
+            expected: "JWT".into(),
+            found: "access".into()
+        }
+    );
+    // Another issuer, or another token_use, is refused.
+    let token = craft_json(
+        r#"{"alg":"HS256","typ":"JWT"}"#,
+        &with(payload.clone(), "iss", json!(ISSUER)),
+    );
+    assert_eq!(
+        decode(&token, &idp).unwrap_err(),
+        Error::WrongIssuer {
+            expected: issuer.into(),
+            found: ISSUER.into()
+        }
+    );
+    let token = craft_json(
+        r#"{"alg":"HS256","typ":"JWT"}"#,
+        &with(payload, "token_use", json!("access")),
+    );
+    assert_eq!(
+        decode(&token, &idp).unwrap_err(),
+        Error::ClaimMismatch {
+            name: "token_use".into(),
+            expected: "id".into(),
+            found: Some("access".into())
+        }
+    );
+}
+
+#[test]
+fn a_runtime_policy_naming_the_generic_jwt_type_is_refused() {
+    assert_eq!(
+        jwt_claims::RuntimePurpose::new(Policy::new("p", "JWT", ["billing"])).unwrap_err(),
+        Error::Configuration {
+            reason: "policy \"p\": its typ is the generic \"JWT\", which names no purpose (for a third-party issuer's tokens, see dangerous::untyped_policy)".into()
+        }
+    );
 }

@@ -230,7 +230,7 @@ fn type_bound_issuer_wins_over_the_verifiers_issuer() {
         decoded.registered().issuer(),
         Some("https://partner.example.com")
     );
-    assert_eq!(decoded.partner_id, 3);
+    assert_eq!(decoded.claims().partner_id, 3);
 }
 
 #[test]
@@ -291,6 +291,7 @@ fn per_purpose_keys_verify_their_own_purposes() {
         verifier
             .decode::<Refresh>(refresh.as_str())
             .unwrap()
+            .claims()
             .session,
         "s"
     );
@@ -416,6 +417,7 @@ fn shared_key_does_not_serve_purposes_with_keys_of_their_own() {
         verifier
             .decode::<ReportsAccess>(reports.as_str())
             .unwrap()
+            .claims()
             .org_id,
         1
     );
@@ -456,7 +458,11 @@ fn multi_audience_purpose_accepts_any_of_its_audiences() {
         });
         let decoded =
             verifier().decode::<Dashboard>(&craft_json(&hs256_header("dashboard"), &payload));
-        assert_eq!(decoded.unwrap().widgets, Vec::<String>::new(), "{aud}");
+        assert_eq!(
+            decoded.unwrap().claims().widgets,
+            Vec::<String>::new(),
+            "{aud}"
+        );
     }
 }
 

@@ -702,7 +702,7 @@ fn rejects_duplicate_members_hidden_behind_a_flattened_map() {
     let token = craft(hs256_header("access"), format!(r#"{base},"color":"red"}}"#));
     let decoded = verifier().decode::<FlexibleAccess>(&token).unwrap();
     assert_eq!(
-        decoded.extra,
+        decoded.claims().extra,
         [("color".to_owned(), json!("red"))].into_iter().collect()
     );
 }

@@ -97,7 +97,7 @@ fn rejects_the_rfc_7515_a2_example_with_another_rsa_key() {
 fn rfc_7515_a2_example_fails_the_jwt_layer_for_its_missing_type() {
     // A JWT-shaped payload, but no `typ` header: explicit typing refuses it
     // whatever the clock says.
-    let policy = Policy::new("rfc.a2", "JWT", ["anyone"]);
+    let policy = Policy::new("rfc.a2", "access", ["anyone"]);
     for now in [RFC_7515_EXP - 1, RFC_7515_EXP + 1] {
         let verifier = joe_verifier(a2_private().public_key(), now);
         assert_eq!(
@@ -114,7 +114,7 @@ fn rfc_7515_a2_example_fails_the_jwt_layer_for_its_missing_type() {
 #[test]
 fn rfc_7515_a1_claims_pass_the_clock_until_exp_and_expire_one_second_past_it() {
     let key = HmacKey::from_jwk(Algorithm::HS256, rfc::A1_JWK).unwrap();
-    let policy = Policy::new("rfc.a1", "JWT", ["anyone"]);
+    let policy = jwt_claims::dangerous::untyped_policy("rfc.a1", "joe", ["anyone"]);
     let decode = |now: i64| {
         joe_verifier(key.clone(), now)
             .decode_runtime::<Value>(rfc::A1_TOKEN, &runtime(&policy))
@@ -156,7 +156,7 @@ fn refuses_the_rfc_7515_a4_es512_example_as_an_unsupported_algorithm() {
             found: "ES512".into()
         }
     );
-    let policy = Policy::new("rfc.a4", "JWT", ["anyone"]);
+    let policy = jwt_claims::dangerous::untyped_policy("rfc.a4", "joe", ["anyone"]);
     assert_eq!(
         joe_verifier(es256, NOW)
             .decode_runtime::<Value>(rfc::A4_TOKEN, &runtime(&policy))

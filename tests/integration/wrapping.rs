@@ -76,10 +76,11 @@ fn decodes_the_wrapped_token_as_its_own_type_with_its_claims() {
         .decode::<GatewayEnvelope>(outer.as_str())
         .unwrap();
     let inner = decoded
+        .claims()
         .inner
         .verified()
         .expect("the wrapped token was verified");
-    assert_eq!(inner.org_id, 7);
+    assert_eq!(inner.claims().org_id, 7);
     assert_eq!(decoded.registered().subject(), Some("alice"));
     assert_eq!(decoded.registered(), inner.registered());
 }
@@ -247,14 +248,78 @@ fn a_wrapping_token_has_no_claims_of_its_own_to_set() {
 }
 
 #[test]
-fn a_wrapping_policy_is_refused_on_the_runtime_path() {
+fn a_derived_wrapping_policy_is_refused_as_a_plain_runtime_purpose() {
+    // A wrapping purpose needs the purpose it wraps: RuntimePurpose::wrapping.
+    assert_eq!(
+        jwt_claims::RuntimePurpose::new(GatewayEnvelope::policy().clone()).unwrap_err(),
+        Error::Configuration {
+            reason: format!(
+                "policy \"{}\": it wraps a token: make it with RuntimePurpose::wrapping",
+                GatewayEnvelope::policy().name()
+            )
+        }
+    );
+}
+
+#[test]
+fn a_runtime_wrapping_purpose_verifies_the_wrapped_token_as_its_own_purpose() {
+    let billing = runtime(BillingAccess::policy());
+    let envelope = jwt_claims::RuntimePurpose::wrapping(
+        jwt_claims::Policy::wrapping("gateway.envelope", "gateway"),
+        &billing,
+    )
+    .unwrap();
+    // The gateway's key for the envelope, billing's for what it wraps.
+    let verifier = verifier_builder()
+        .purpose_key(&envelope, other_key())
+        .purpose_key(&billing, key())
+        .build()
+        .unwrap();
     let outer = signer()
         .encode(&GatewayEnvelope {
             inner: Nested::new(access()),
         })
         .unwrap();
-    let err = verifier()
-        .decode_runtime::<serde_json::Value>(outer.as_str(), &runtime(GatewayEnvelope::policy()))
-        .unwrap_err();
-    assert!(matches!(err, Error::Configuration { .. }), "{err}");
+    let decoded = verifier
+        .decode_runtime::<serde_json::Value>(outer.as_str(), &envelope)
+        .unwrap();
+    assert_eq!(decoded.claims()["org_id"], serde_json::json!(7));
+    assert_eq!(decoded.registered().subject(), Some("alice"));
+
+    // A token for another purpose inside the envelope is refused, and the
+    // error names the wrapped layer.
+    let reports = runtime(ReportsAccess::policy());
+    let wrong = jwt_claims::RuntimePurpose::wrapping(
+        jwt_claims::Policy::wrapping("gateway.envelope", "gateway"),
+        &reports,
+    )
+    .unwrap();
+    let verifier = verifier_builder()
+        .purpose_key(&wrong, other_key())
+        .purpose_key(&reports, key())
+        .purpose_key(&envelope, other_key())
+        .build()
+        .unwrap();
+    assert_eq!(
+        verifier
+            .decode_runtime::<serde_json::Value>(outer.as_str(), &wrong)
+            .unwrap_err(),
+        Error::Nested {
+            path: "wrapped".into(),
+            source: Box::new(Error::WrongAudience {
+                expected: vec!["reports".into()],
+                found: vec!["billing".into()]
+            })
+        }
+    );
+    // Without cty: "JWT" the outer token is no envelope.
+    assert_eq!(
+        verifier
+            .decode_runtime::<serde_json::Value>(access().as_str(), &envelope)
+            .unwrap_err(),
+        Error::WrongType {
+            expected: "gateway".into(),
+            found: "access".into()
+        }
+    );
 }

@@ -162,6 +162,7 @@ fn report(what: &str, outcome: Result<Decoded<BillingAccess>, Error>) -> bool {
     match outcome {
         Ok(access) => {
             let on_behalf = access
+                .claims()
                 .grant
                 .as_ref()
                 .and_then(Nested::claims)
@@ -169,8 +170,8 @@ fn report(what: &str, outcome: Result<Decoded<BillingAccess>, Error>) -> bool {
             println!(
                 "  accepted  {what}\n            sub={} role={:?} org={} key={} on behalf of {}",
                 access.registered().subject().unwrap_or("-"),
-                access.role,
-                access.org_id,
+                access.claims().role,
+                access.claims().org_id,
                 access.kid().unwrap_or("-"),
                 on_behalf.unwrap_or("nobody"),
             );

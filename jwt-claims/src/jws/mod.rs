@@ -324,10 +324,15 @@ fn check_type(rule: TypeRule<'_>, found: Option<&str>) -> Result<(), Error> {
         TypeRule::Any => return Ok(()),
         // The exact spelling first: the usual case, and cheaper than the
         // case-insensitive media-type comparison it implies.
-        TypeRule::Policy(policy) => (
-            policy.token_type(),
-            found.map(|typ| typ == policy.token_type() || policy.accepts_type(typ)),
-        ),
+        TypeRule::Policy(policy) => match (policy.token_type(), found) {
+            (Some(expected), _) => (
+                expected,
+                found.map(|typ| typ == expected || policy.accepts_type(typ)),
+            ),
+            // An untyped third-party purpose: no `typ`, or the generic one.
+            (None, None) => return Ok(()),
+            (None, Some(typ)) => ("JWT", Some(policy.accepts_type(typ))),
+        },
         TypeRule::Exactly(expected) => (
             expected,
             found.map(|typ| crate::policy::same_media_type(expected, typ)),
