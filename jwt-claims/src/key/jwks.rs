@@ -293,7 +293,10 @@ impl JwkSet {
         let mut imported: Vec<(usize, PublicKey)> = Vec::with_capacity(raw_keys.len());
         let mut skipped = Vec::new();
         for (index, jwk) in raw_keys.into_iter().enumerate() {
-            let kid = jwk.get("kid").and_then(Value::as_str).map(crate::error::echo);
+            let kid = jwk
+                .get("kid")
+                .and_then(Value::as_str)
+                .map(crate::error::echo);
             let skip = |reason| SkippedKey {
                 index,
                 kid: kid.clone(),
