@@ -206,7 +206,10 @@ fn loads_ed25519_keys_from_the_rfc_8037_jwk_and_reproduces_its_signature() {
     let token =
         jwt_claims::jws::sign(&private.into(), None, b"Example of Ed25519 signing").unwrap();
     assert_eq!(token, rfc::ED25519_TOKEN);
-    let verified = JwsVerifier::new(public).verify(rfc::ED25519_TOKEN).unwrap();
+    let verified = JwsVerifier::new(public)
+        .unwrap()
+        .verify(rfc::ED25519_TOKEN)
+        .unwrap();
     assert_eq!(verified.payload(), b"Example of Ed25519 signing");
 }
 
@@ -1009,6 +1012,7 @@ fn refuses_compressed_ec_points_and_exports_the_rfc_key_as_given() {
     assert_eq!(from_jwk.thumbprint(), key.thumbprint());
     assert_eq!(
         jwt_claims::jws::JwsVerifier::new(key)
+            .unwrap()
             .verify(rfc::A3_TOKEN)
             .unwrap()
             .payload(),
