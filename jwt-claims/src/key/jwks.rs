@@ -2,6 +2,7 @@
 //! verifiers import.
 
 use core::fmt;
+use std::collections::HashMap;
 
 use serde::Deserialize;
 use serde_json::Value;
@@ -446,24 +447,29 @@ fn drop_ambiguous_kids(
     let same = |a: &PublicKey, b: &PublicKey| {
         a.algorithm() == b.algorithm() && a.thumbprint() == b.thumbprint()
     };
-    let mut reasons: Vec<Option<SkipReason>> = vec![None; imported.len()];
-    for (i, (_, key)) in imported.iter().enumerate() {
-        let Some(kid) = key.kid() else { continue };
-        if reasons[i].is_some() {
-            continue;
+    // The positions of the keys sharing each kid, in order: one pass, so a
+    // large set costs no more than its size.
+    let mut by_kid: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (position, (_, key)) in imported.iter().enumerate() {
+        if let Some(kid) = key.kid() {
+            by_kid.entry(kid).or_default().push(position);
         }
-        let others: Vec<usize> = (i + 1..imported.len())
-            .filter(|&j| imported[j].1.kid() == Some(kid))
-            .collect();
-        if others.iter().all(|&j| same(key, &imported[j].1)) {
-            for &j in &others {
-                reasons[j] = Some(SkipReason::RepeatedKey {
-                    first: imported[i].0,
+    }
+    let mut reasons: Vec<Option<SkipReason>> = vec![None; imported.len()];
+    for positions in by_kid.values() {
+        let [first, rest @ ..] = positions.as_slice() else {
+            continue;
+        };
+        let key = &imported[*first].1;
+        if rest.iter().all(|&other| same(key, &imported[other].1)) {
+            for &other in rest {
+                reasons[other] = Some(SkipReason::RepeatedKey {
+                    first: imported[*first].0,
                 });
             }
         } else {
-            for j in others.into_iter().chain([i]) {
-                reasons[j] = Some(SkipReason::DuplicateKid);
+            for &position in positions {
+                reasons[position] = Some(SkipReason::DuplicateKid);
             }
         }
     }
