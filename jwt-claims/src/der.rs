@@ -103,6 +103,12 @@ fn element(input: &[u8]) -> Option<(u8, &[u8], &[u8])> {
         0x81..=0x84 => {
             let n = usize::from(first & 0x7f);
             let (len_bytes, input) = input.split_at_checked(n)?;
+            // DER (X.690 §10.1): the shortest form. A long form for a length
+            // under 128 (`81 05`) or with a leading zero byte (`82 00 05`)
+            // is BER, and two encodings of one key must not both pass.
+            if len_bytes[0] == 0 || (n == 1 && len_bytes[0] < 0x80) {
+                return None;
+            }
             (
                 len_bytes
                     .iter()
@@ -318,6 +324,20 @@ mod tests {
         let mut trailing = key.clone();
         trailing.push(0);
         assert!(pkcs8(&trailing).is_none());
+    }
+
+    #[test]
+    fn refuses_non_minimal_length_encodings() {
+        // SEQUENCE { INTEGER 1 } with its length in three encodings.
+        assert_eq!(
+            integers(&[0x30, 0x03, 0x02, 0x01, 0x01]),
+            Some(vec![&[1][..]])
+        );
+        assert_eq!(integers(&[0x30, 0x81, 0x03, 0x02, 0x01, 0x01]), None);
+        assert_eq!(integers(&[0x30, 0x82, 0x00, 0x03, 0x02, 0x01, 0x01]), None);
+        // The long form is right for 128 bytes and more.
+        let long = integer_sequence(&[&[0x7f; 200]]);
+        assert_eq!(integers(&long).map(|ints| ints[0].len()), Some(200));
     }
 
     #[test]

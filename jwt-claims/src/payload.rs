@@ -220,7 +220,7 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for InterceptMap<'_, 'de, A> {
             let Some(JsonStr(name)) = self.map.next_key::<JsonStr<'de>>()? else {
                 return Ok(None);
             };
-            if let Some(claim) = registered_claim(&name) {
+            if let Some(claim) = RegisteredClaim::from_name(&name) {
                 // A registered claim is stored as soon as its value passes,
                 // so a filled slot means the name came before.
                 if self.state.found.has(claim) {
@@ -265,34 +265,6 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for InterceptMap<'_, 'de, A> {
         };
         seed.deserialize(value).map_err(de::Error::custom)
     }
-}
-
-/// The registered claim named `name`.
-///
-/// Every registered name is three bytes long (a unit test holds to that),
-/// so a name is read as one number and compared with the seven names'
-/// numbers, themselves computed from [`RegisteredClaim::name`].
-#[inline]
-fn registered_claim(name: &str) -> Option<RegisteredClaim> {
-    const fn code(name: &[u8]) -> u32 {
-        name[0] as u32 | (name[1] as u32) << 8 | (name[2] as u32) << 16
-    }
-    const ALL: [RegisteredClaim; 7] = RegisteredClaim::ALL;
-    const CODES: [u32; 7] = {
-        let mut codes = [0; 7];
-        let mut i = 0;
-        while i < codes.len() {
-            codes[i] = code(ALL[i].name().as_bytes());
-            i += 1;
-        }
-        codes
-    };
-    let name = name.as_bytes();
-    if name.len() != 3 {
-        return None;
-    }
-    let code = code(name);
-    CODES.iter().position(|&c| c == code).map(|i| ALL[i])
 }
 
 /// A registered claim's raw value: strings for `iss`/`sub`/`jti`/`aud`,
@@ -656,12 +628,12 @@ mod tests {
     }
 
     #[test]
-    fn every_registered_claim_is_found_by_its_three_byte_name() {
+    fn every_registered_claim_is_found_by_its_name() {
         for claim in RegisteredClaim::ALL {
-            assert_eq!(claim.name().len(), 3, "{claim:?}");
-            assert_eq!(registered_claim(claim.name()), Some(claim));
+            assert_eq!(RegisteredClaim::from_name(claim.name()), Some(claim));
         }
-        assert_eq!(registered_claim("expires"), None);
+        assert_eq!(RegisteredClaim::from_name("expires"), None);
+        assert_eq!(RegisteredClaim::from_name("EXP"), None);
     }
 
     #[test]

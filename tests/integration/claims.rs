@@ -296,12 +296,15 @@ fn refuses_a_leeway_or_skew_over_five_minutes_unless_dangerously_asked() {
         }
     );
     // Duration::MAX used to disable exp without a word.
-    assert!(
+    assert_eq!(
         verifier_builder()
             .shared_key(key())
             .leeway(Duration::MAX)
             .build()
-            .is_err()
+            .unwrap_err(),
+        Error::Configuration {
+            reason: "the leeway exceeds 5 minutes (see dangerous::long_leeway)".into()
+        }
     );
     assert_eq!(
         verifier_builder()

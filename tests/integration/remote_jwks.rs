@@ -165,6 +165,15 @@ fn token(key: &PrivateKey, clock: &SteppingClock) -> String {
         .into_string()
 }
 
+/// The `kid` of the key that verified `token`, or the test fails with the
+/// reason the token was refused.
+fn verified_kid(verifier: &Verifier, token: &str) -> Option<String> {
+    match verifier.decode::<BillingAccess>(token) {
+        Ok(decoded) => decoded.kid().map(str::to_owned),
+        Err(err) => panic!("refused: {err}"),
+    }
+}
+
 fn remote(server: &Server, clock: &SteppingClock, cooldown: u64) -> RemoteJwks {
     RemoteJwks::builder(server.url())
         .dangerous_allow_plain_http()
@@ -199,25 +208,22 @@ fn fetches_on_first_use_then_caches_for_max_age() {
     let verifier = verifier(remote(&server, &clock, 30), &clock);
     assert_eq!(server.requests(), 0);
     for _ in 0..5 {
-        assert!(
-            verifier
-                .decode::<BillingAccess>(&token(&key, &clock))
-                .is_ok()
+        assert_eq!(
+            verified_kid(&verifier, &token(&key, &clock)).as_deref(),
+            key.kid()
         );
     }
     assert_eq!(server.requests(), 1);
     clock.advance(299);
-    assert!(
-        verifier
-            .decode::<BillingAccess>(&token(&key, &clock))
-            .is_ok()
+    assert_eq!(
+        verified_kid(&verifier, &token(&key, &clock)).as_deref(),
+        key.kid()
     );
     assert_eq!(server.requests(), 1);
     clock.advance(1);
-    assert!(
-        verifier
-            .decode::<BillingAccess>(&token(&key, &clock))
-            .is_ok()
+    assert_eq!(
+        verified_kid(&verifier, &token(&key, &clock)).as_deref(),
+        key.kid()
     );
     assert_eq!(server.requests(), 2);
 }
@@ -228,16 +234,14 @@ fn max_age_is_held_within_the_configured_bounds() {
     let key = signing_key("a");
     let server = Server::start(Reply::jwks(&JwkSet::new([key.public_key()]), 1_000_000));
     let verifier = verifier(remote(&server, &clock, 30), &clock);
-    assert!(
-        verifier
-            .decode::<BillingAccess>(&token(&key, &clock))
-            .is_ok()
+    assert_eq!(
+        verified_kid(&verifier, &token(&key, &clock)).as_deref(),
+        key.kid()
     );
     clock.advance(3600); // the upper bound, not the server's eleven days
-    assert!(
-        verifier
-            .decode::<BillingAccess>(&token(&key, &clock))
-            .is_ok()
+    assert_eq!(
+        verified_kid(&verifier, &token(&key, &clock)).as_deref(),
+        key.kid()
     );
     assert_eq!(server.requests(), 2);
 
@@ -248,24 +252,21 @@ fn max_age_is_held_within_the_configured_bounds() {
         ..Reply::jwks(&JwkSet::new([key.public_key()]), 0)
     });
     clock.advance(3600);
-    assert!(
-        verifier
-            .decode::<BillingAccess>(&token(&key, &clock))
-            .is_ok()
+    assert_eq!(
+        verified_kid(&verifier, &token(&key, &clock)).as_deref(),
+        key.kid()
     );
     assert_eq!(server.requests(), 3);
     clock.advance(10);
-    assert!(
-        verifier
-            .decode::<BillingAccess>(&token(&key, &clock))
-            .is_ok()
+    assert_eq!(
+        verified_kid(&verifier, &token(&key, &clock)).as_deref(),
+        key.kid()
     );
     assert_eq!(server.requests(), 3, "stale, but within the cooldown");
     clock.advance(20);
-    assert!(
-        verifier
-            .decode::<BillingAccess>(&token(&key, &clock))
-            .is_ok()
+    assert_eq!(
+        verified_kid(&verifier, &token(&key, &clock)).as_deref(),
+        key.kid()
     );
     assert_eq!(server.requests(), 4);
 }
@@ -359,10 +360,9 @@ fn picks_up_a_rotation_when_a_token_names_a_new_kid() {
     let (old, new) = (signing_key("2026-10"), signing_key("2026-11"));
     let server = Server::start(Reply::jwks(&JwkSet::new([old.public_key()]), 3600));
     let verifier = verifier(remote(&server, &clock, 30), &clock);
-    assert!(
-        verifier
-            .decode::<BillingAccess>(&token(&old, &clock))
-            .is_ok()
+    assert_eq!(
+        verified_kid(&verifier, &token(&old, &clock)).as_deref(),
+        old.kid()
     );
 
     server.serve(Reply::jwks(
@@ -375,10 +375,9 @@ fn picks_up_a_rotation_when_a_token_names_a_new_kid() {
         .unwrap();
     assert_eq!(decoded.kid(), Some("2026-11"));
     assert_eq!(server.requests(), 2);
-    assert!(
-        verifier
-            .decode::<BillingAccess>(&token(&old, &clock))
-            .is_ok()
+    assert_eq!(
+        verified_kid(&verifier, &token(&old, &clock)).as_deref(),
+        old.kid()
     );
     assert_eq!(server.requests(), 2);
 }
@@ -389,10 +388,9 @@ fn unknown_kids_cannot_force_more_than_one_fetch_per_cooldown() {
     let key = signing_key("a");
     let server = Server::start(Reply::jwks(&JwkSet::new([key.public_key()]), 3600));
     let verifier = verifier(remote(&server, &clock, 30), &clock);
-    assert!(
-        verifier
-            .decode::<BillingAccess>(&token(&key, &clock))
-            .is_ok()
+    assert_eq!(
+        verified_kid(&verifier, &token(&key, &clock)).as_deref(),
+        key.kid()
     );
     for attempt in 0..50 {
         let forged = token(&signing_key(&format!("made-up-{attempt}")), &clock);
@@ -411,7 +409,12 @@ fn unknown_kids_cannot_force_more_than_one_fetch_per_cooldown() {
     clock.advance(30);
     for attempt in 0..50 {
         let forged = token(&signing_key(&format!("again-{attempt}")), &clock);
-        assert!(verifier.decode::<BillingAccess>(&forged).is_err());
+        assert_eq!(
+            verifier.decode::<BillingAccess>(&forged).unwrap_err(),
+            Error::UnknownKey {
+                kid: format!("again-{attempt}")
+            }
+        );
     }
     assert_eq!(server.requests(), 2, "one refresh per cooldown");
 }
@@ -423,26 +426,23 @@ fn keeps_serving_the_last_good_set_when_the_server_is_down() {
     let mut server = Server::start(Reply::jwks(&JwkSet::new([key.public_key()]), 60));
     let remote = remote(&server, &clock, 30);
     let verifier = verifier(remote.clone(), &clock);
-    assert!(
-        verifier
-            .decode::<BillingAccess>(&token(&key, &clock))
-            .is_ok()
+    assert_eq!(
+        verified_kid(&verifier, &token(&key, &clock)).as_deref(),
+        key.kid()
     );
     server.shut_down();
     clock.advance(600);
-    assert!(
-        verifier
-            .decode::<BillingAccess>(&token(&key, &clock))
-            .is_ok()
+    assert_eq!(
+        verified_kid(&verifier, &token(&key, &clock)).as_deref(),
+        key.kid()
     );
     assert!(matches!(
         remote.refresh(),
         Err(Error::KeySetUnavailable { .. })
     ));
-    assert!(
-        verifier
-            .decode::<BillingAccess>(&token(&key, &clock))
-            .is_ok()
+    assert_eq!(
+        verified_kid(&verifier, &token(&key, &clock)).as_deref(),
+        key.kid()
     );
 }
 
@@ -452,10 +452,9 @@ fn keeps_the_last_good_set_when_a_refresh_returns_garbage() {
     let key = signing_key("a");
     let server = Server::start(Reply::jwks(&JwkSet::new([key.public_key()]), 60));
     let verifier = verifier(remote(&server, &clock, 30), &clock);
-    assert!(
-        verifier
-            .decode::<BillingAccess>(&token(&key, &clock))
-            .is_ok()
+    assert_eq!(
+        verified_kid(&verifier, &token(&key, &clock)).as_deref(),
+        key.kid()
     );
     server.serve(Reply {
         status: 200,
@@ -463,26 +462,23 @@ fn keeps_the_last_good_set_when_a_refresh_returns_garbage() {
         body: "<html>oops</html>".into(),
     });
     clock.advance(60);
-    assert!(
-        verifier
-            .decode::<BillingAccess>(&token(&key, &clock))
-            .is_ok()
+    assert_eq!(
+        verified_kid(&verifier, &token(&key, &clock)).as_deref(),
+        key.kid()
     );
     assert_eq!(server.requests(), 2);
     // A failed refresh is retried once per cooldown, not on every request.
     for _ in 0..20 {
-        assert!(
-            verifier
-                .decode::<BillingAccess>(&token(&key, &clock))
-                .is_ok()
+        assert_eq!(
+            verified_kid(&verifier, &token(&key, &clock)).as_deref(),
+            key.kid()
         );
     }
     assert_eq!(server.requests(), 2);
     clock.advance(30);
-    assert!(
-        verifier
-            .decode::<BillingAccess>(&token(&key, &clock))
-            .is_ok()
+    assert_eq!(
+        verified_kid(&verifier, &token(&key, &clock)).as_deref(),
+        key.kid()
     );
     assert_eq!(server.requests(), 3);
 }

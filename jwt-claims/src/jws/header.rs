@@ -45,6 +45,16 @@ pub(crate) struct RawHeader<'h> {
 }
 
 impl RawHeader<'_> {
+    /// A header with no member, which both readers fill in.
+    const EMPTY: RawHeader<'static> = RawHeader {
+        alg: Member::Absent,
+        typ: Member::Absent,
+        cty: Member::Absent,
+        kid: Member::Absent,
+        crit: false,
+        b64: false,
+    };
+
     /// The `alg`, refusing `none` in any spelling and names we don't know.
     pub(crate) fn algorithm(&self) -> Result<Algorithm, Error> {
         let name = match &self.alg {
@@ -78,14 +88,7 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<RawHeader<'_>, Error> {
 /// comes from there.
 #[inline]
 fn parse_flat(bytes: &[u8]) -> Option<RawHeader<'_>> {
-    let mut header = RawHeader {
-        alg: Member::Absent,
-        typ: Member::Absent,
-        cty: Member::Absent,
-        kid: Member::Absent,
-        crit: false,
-        b64: false,
-    };
+    let mut header = RawHeader::EMPTY;
     // One bit a member name: a name seen twice goes the serde way.
     let mut seen = 0u8;
     let mut rest = core::str::from_utf8(bytes).ok()?.strip_prefix('{')?;
@@ -163,14 +166,7 @@ impl<'de> Visitor<'de> for HeaderVisitor<'_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut header = RawHeader {
-            alg: Member::Absent,
-            typ: Member::Absent,
-            cty: Member::Absent,
-            kid: Member::Absent,
-            crit: false,
-            b64: false,
-        };
+        let mut header = RawHeader::EMPTY;
         let mut seen = MemberSet::default();
         while let Some(JsonStr(name)) = map.next_key::<JsonStr<'de>>()? {
             if !seen.insert(name.clone()) {
