@@ -606,7 +606,7 @@ struct Time(i64);
 
 impl fmt::Display for Time {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let time = crate::registered::to_datetime(self.0);
+        let time = crate::jwt::registered::to_datetime(self.0);
         write!(
             f,
             "{}",

@@ -27,13 +27,15 @@
 //! ```
 //!
 //! ## Layers
-//! - [`jws`]: compact serialization, header rules and signatures, raw
-//!   payload bytes out.
-//! - [`Verifier`] / [`Signer`]: the JWT claims layer on top, typed
-//!   ([`Verifier::decode`]) or with a runtime [`Policy`]
-//!   ([`Verifier::decode_with_policy`]); both run the same checks.
-//! - Keys ([`HmacKey`], [`PublicKey`], [`PrivateKey`]) are bound to one
-//!   algorithm and parsed once.
+//! The source tree has one directory a layer:
+//! - [`jws`] (`src/jws/`): compact serialization, header rules and
+//!   signatures, raw payload bytes out.
+//! - The JWT claims layer on top (`src/jwt/`): [`Verifier`] and [`Signer`],
+//!   typed ([`Verifier::decode`]) or with a purpose built at run time
+//!   ([`RuntimePurpose`], [`Verifier::decode_runtime`]); both run the same
+//!   checks.
+//! - Keys (`src/key/`): [`HmacKey`], [`PublicKey`], [`PrivateKey`], bound
+//!   to one algorithm and parsed once; [`JwkSet`]s, and remote ones.
 //!
 //! ## Crypto backend
 //! One of two backends makes and checks signatures, chosen by feature:
@@ -60,46 +62,31 @@ compile_error!(
 
 mod algorithm;
 mod base64url;
-mod claims;
 mod clock;
 mod crypto;
 pub mod dangerous;
-mod decoded;
-mod der;
-mod envelope;
 mod error;
 mod json;
-mod json_object;
 pub mod jws;
+mod jwt;
 mod key;
-mod nested;
-mod payload;
-mod policy;
-mod purpose_map;
-mod registered;
-#[cfg(feature = "remote-jwks")]
-mod remote_jwks;
-mod signer;
-mod token;
-mod validation;
-mod verifier;
 
 pub use algorithm::{Algorithm, KeyFamily};
-pub use claims::Claims;
 pub use clock::{Clock, FixedClock, SystemClock};
-pub use decoded::Decoded;
 pub use error::{Error, ErrorKind, Part};
+pub use jwt::claims::Claims;
+pub use jwt::decoded::Decoded;
+pub use jwt::nested::{DEFAULT_MAX_NESTING_DEPTH, Nested};
+pub use jwt::policy::{ClaimValue, MAX_LEEWAY, Policy, RegisteredClaim, RuntimePurpose};
+pub use jwt::registered::{Audience, RegisteredClaims};
+pub use jwt::signer::{Issue, Signer, SignerBuilder};
+pub use jwt::token::Token;
+pub use jwt::verifier::{DEFAULT_CLOCK_SKEW, Verifier, VerifierBuilder};
+#[cfg(feature = "remote-jwks")]
+pub use key::remote::{RemoteJwks, RemoteJwksBuilder};
 pub use key::{
     HmacKey, JwkSet, PrivateKey, PublicKey, SigningKey, SkipReason, SkippedKey, VerifyingKey,
 };
-pub use nested::{DEFAULT_MAX_NESTING_DEPTH, Nested};
-pub use policy::{ClaimValue, MAX_LEEWAY, Policy, RegisteredClaim, RuntimePurpose};
-pub use registered::{Audience, RegisteredClaims};
-#[cfg(feature = "remote-jwks")]
-pub use remote_jwks::{RemoteJwks, RemoteJwksBuilder};
-pub use signer::{Issue, Signer, SignerBuilder};
-pub use token::Token;
-pub use verifier::{DEFAULT_CLOCK_SKEW, Verifier, VerifierBuilder};
 
 /// The crypto backend this build signs and verifies with: `"aws-lc-rs"`
 /// or `"rust-crypto"`. When a build enables both features, aws-lc-rs wins.
@@ -121,11 +108,11 @@ struct ReadmeDoctests;
 /// What generated code calls. Not public API: no semver guarantees.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::nested::{NestedCx, NestedField, Wrapped, verify_nested};
+    pub use crate::jwt::nested::{NestedCx, NestedField, Wrapped, verify_nested};
     pub use std::borrow::Cow;
     pub use std::string::String;
 
-    pub use crate::policy::DerivedPolicy;
+    pub use crate::jwt::policy::DerivedPolicy;
     pub use crate::{Algorithm, ClaimValue, Policy, RegisteredClaim};
 
     /// The field of a wrapping purpose, read from a verified outer token
@@ -136,11 +123,11 @@ pub mod __private {
 
     /// The policy a derived type declares, for its `static`.
     pub const fn policy(parts: DerivedPolicy) -> Policy {
-        crate::policy::derived(parts)
+        crate::jwt::policy::derived(parts)
     }
 
     /// A private claim a derived type requires with an exact value.
     pub const fn claim(name: &'static str, value: &'static str) -> ClaimValue {
-        crate::policy::derived_claim(name, value)
+        crate::jwt::policy::derived_claim(name, value)
     }
 }

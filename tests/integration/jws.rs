@@ -3,7 +3,7 @@
 //! them.
 
 use jwt_claims::jws::{self, JwsVerifier};
-use jwt_claims::{Algorithm, Error, HmacKey, Policy, PublicKey};
+use jwt_claims::{Algorithm, Error, HmacKey, PublicKey};
 
 use crate::support::*;
 

@@ -73,7 +73,7 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<RawHeader<'_>, Error> {
     if let Some(header) = parse_flat(bytes) {
         return Ok(header);
     }
-    crate::json_object::parse(bytes, Part::Header, |de, duplicate| {
+    crate::json::parse(bytes, Part::Header, |de, duplicate| {
         de.deserialize_map(HeaderVisitor { duplicate })
     })
 }
@@ -340,7 +340,7 @@ mod tests {
 
     /// The serde path alone, to hold [`parse_flat`] to it.
     fn parse_with_serde(bytes: &[u8]) -> Result<RawHeader<'_>, Error> {
-        crate::json_object::parse(bytes, Part::Header, |de, duplicate| {
+        crate::json::parse(bytes, Part::Header, |de, duplicate| {
             de.deserialize_map(HeaderVisitor { duplicate })
         })
     }

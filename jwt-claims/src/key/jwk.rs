@@ -6,8 +6,9 @@ use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
 use super::{HmacKey, PrivateKey, PublicKey, invalid};
+use crate::base64url;
+use crate::key::der;
 use crate::{Algorithm, Error, KeyFamily};
-use crate::{base64url, der};
 
 /// The members of a JWK jwt-claims reads. Unknown members are ignored as
 /// RFC 7517 §4 asks; any member twice is refused when the JSON is read
@@ -177,7 +178,7 @@ fn parse(algorithm: Algorithm, json: &str) -> Result<Jwk, Error> {
 fn not_a_jwk(algorithm: Algorithm, err: &serde_json::Error) -> Error {
     invalid(
         algorithm,
-        format!("not a valid JWK: {}", crate::json_object::reason(err)),
+        format!("not a valid JWK: {}", crate::json::reason(err)),
     )
 }
 

@@ -261,7 +261,7 @@ impl JwkSet {
                         }
                     )
                 }
-                _ => format!("not valid JSON: {}", crate::json_object::reason(&err)),
+                _ => format!("not valid JSON: {}", crate::json::reason(&err)),
             })
         })?;
         let raw_keys = match document {
@@ -385,7 +385,7 @@ fn triage(jwk: &Value) -> Triage {
         Ok(usage) => usage,
         Err(err) => {
             return skip(Malformed {
-                reason: crate::json_object::reason(&err),
+                reason: crate::json::reason(&err),
             });
         }
     };

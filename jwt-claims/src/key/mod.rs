@@ -7,6 +7,7 @@
 //! signing never re-parse it. Weak keys are refused with
 //! [`Error::WeakKey`](crate::Error::WeakKey).
 
+pub(crate) mod der;
 mod ed25519;
 mod hmac;
 mod jwk;
@@ -14,6 +15,8 @@ mod jwks;
 mod pem;
 mod private;
 mod public;
+#[cfg(feature = "remote-jwks")]
+pub(crate) mod remote;
 mod source;
 
 use core::fmt;
@@ -81,7 +84,7 @@ impl VerifyingKey {
     pub fn retired_after(&self) -> Option<DateTime<Utc>> {
         self.meta()
             .retired_after
-            .map(crate::registered::to_datetime)
+            .map(crate::jwt::registered::to_datetime)
     }
 
     pub(crate) fn meta(&self) -> &KeyMeta {

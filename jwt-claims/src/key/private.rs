@@ -7,7 +7,7 @@ use super::pem::{self, PemKind};
 use super::public::{MIN_RSA_BITS, check_rsa_public, hmac_algorithm, key_description};
 use super::{PublicKey, invalid};
 use crate::crypto::{Private, Rejected};
-use crate::der;
+use crate::key::der;
 use crate::{Algorithm, Error, KeyFamily};
 
 /// A private key bound to one asymmetric algorithm, parsed once.

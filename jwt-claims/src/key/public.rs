@@ -7,7 +7,7 @@ use super::{KeyMeta, invalid};
 use std::sync::Arc;
 
 use crate::crypto::Public;
-use crate::der;
+use crate::key::der;
 use crate::{Algorithm, Error, KeyFamily};
 
 /// The smallest RSA modulus accepted, in bits (RFC 7518 §3.3, §3.5).

@@ -102,7 +102,7 @@ impl Public {
                 // The caller has checked the parameters (size, parity,
                 // exponent) already, the same way for both backends; the
                 // `rsa` crate checks them again, with the same limits.
-                let (n, e) = crate::der::rsa_public_integers(raw)?;
+                let (n, e) = crate::key::der::rsa_public_integers(raw)?;
                 let key = RsaPublicKey::new_with_max_size(
                     BigUint::from_bytes_be(n),
                     BigUint::from_bytes_be(e),
@@ -194,8 +194,8 @@ pub(crate) enum Rejected {
 impl Private {
     /// PKCS#8 for every family.
     pub(crate) fn from_pkcs8(algorithm: Algorithm, der: &[u8]) -> Result<Private, Rejected> {
-        let (oid, curve) = crate::der::key_oids(algorithm).ok_or(Rejected::Malformed)?;
-        let (found, params, inner) = crate::der::pkcs8(der).ok_or(Rejected::Malformed)?;
+        let (oid, curve) = crate::key::der::key_oids(algorithm).ok_or(Rejected::Malformed)?;
+        let (found, params, inner) = crate::key::der::pkcs8(der).ok_or(Rejected::Malformed)?;
         if found != oid || (algorithm.family() == KeyFamily::Ec && params != curve) {
             return Err(Rejected::Malformed);
         }
@@ -234,17 +234,17 @@ impl Private {
         .map_err(|_| Rejected::Malformed)?;
         Ok(Private {
             key: EncodingKey::from_rsa_der(der),
-            public: crate::der::integer_sequence(&[&n, &e]),
+            public: crate::key::der::integer_sequence(&[&n, &e]),
             rsa: true,
         })
     }
 
     /// SEC 1 ECPrivateKey for ECDSA.
     pub(crate) fn from_sec1(algorithm: Algorithm, der: &[u8]) -> Result<Private, Rejected> {
-        let (_, curve) = crate::der::key_oids(algorithm).ok_or(Rejected::Malformed)?;
+        let (_, curve) = crate::key::der::key_oids(algorithm).ok_or(Rejected::Malformed)?;
         Private::from_pkcs8(
             algorithm,
-            &crate::der::pkcs8_from_sec1(curve.ok_or(Rejected::Malformed)?, der),
+            &crate::key::der::pkcs8_from_sec1(curve.ok_or(Rejected::Malformed)?, der),
         )
     }
 
@@ -255,8 +255,9 @@ impl Private {
         scalar: &[u8],
         point: &[u8],
     ) -> Result<Private, Rejected> {
-        let (_, curve) = crate::der::key_oids(algorithm).ok_or(Rejected::Malformed)?;
-        let der = crate::der::pkcs8_from_ec_parts(curve.ok_or(Rejected::Malformed)?, scalar, point);
+        let (_, curve) = crate::key::der::key_oids(algorithm).ok_or(Rejected::Malformed)?;
+        let der =
+            crate::key::der::pkcs8_from_ec_parts(curve.ok_or(Rejected::Malformed)?, scalar, point);
         let key = Private::from_pkcs8(algorithm, &der)?;
         if key.public != point {
             return Err(Rejected::Malformed);
@@ -266,8 +267,10 @@ impl Private {
 
     /// Ed25519 from the seed and the public key, which must match.
     pub(crate) fn from_ed25519_parts(seed: &[u8], public: &[u8]) -> Result<Private, Rejected> {
-        let key =
-            Private::from_pkcs8(Algorithm::EdDSA, &crate::der::pkcs8_from_ed25519_seed(seed))?;
+        let key = Private::from_pkcs8(
+            Algorithm::EdDSA,
+            &crate::key::der::pkcs8_from_ed25519_seed(seed),
+        )?;
         if key.public != public {
             return Err(Rejected::Malformed);
         }
@@ -293,16 +296,17 @@ impl Private {
         for _ in 0..8 {
             fill_random(&mut secret)?;
             let key = match algorithm.family() {
-                KeyFamily::Okp => {
-                    Private::from_pkcs8(algorithm, &crate::der::pkcs8_from_ed25519_seed(&secret))
-                }
+                KeyFamily::Okp => Private::from_pkcs8(
+                    algorithm,
+                    &crate::key::der::pkcs8_from_ed25519_seed(&secret),
+                ),
                 KeyFamily::Ec => {
                     let (_, curve) =
-                        crate::der::key_oids(algorithm).ok_or_else(|| failed("no curve"))?;
-                    let sec1 = crate::der::ec_private_key(&secret);
+                        crate::key::der::key_oids(algorithm).ok_or_else(|| failed("no curve"))?;
+                    let sec1 = crate::key::der::ec_private_key(&secret);
                     Private::from_pkcs8(
                         algorithm,
-                        &crate::der::pkcs8_from_sec1(
+                        &crate::key::der::pkcs8_from_sec1(
                             curve.ok_or_else(|| failed("no curve"))?,
                             &sec1,
                         ),
@@ -328,7 +332,7 @@ impl Private {
     pub(crate) fn to_pkcs8(&self) -> Result<zeroize::Zeroizing<Vec<u8>>, Error> {
         let der = self.key.as_bytes();
         Ok(zeroize::Zeroizing::new(if self.rsa {
-            crate::der::pkcs8_from_rsa_pkcs1(der)
+            crate::key::der::pkcs8_from_rsa_pkcs1(der)
         } else {
             der.to_vec()
         }))

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::Algorithm;
-use crate::purpose_map::PurposeId;
+use crate::jwt::purpose::PurposeId;
 
 /// A registered claim name (RFC 7519 §4.1).
 ///
@@ -77,9 +77,10 @@ impl RegisteredClaim {
 /// lifetimes a token must have to be accepted as that purpose.
 ///
 /// `#[derive(Claims)]` builds one for each claims type from its `#[jwt(...)]`
-/// attribute. Gateways and tools without a derived type build one at run time
-/// and decode with [`Verifier::decode_with_policy`](crate::Verifier::decode_with_policy);
-/// both paths run the same checks.
+/// attribute. Gateways and tools without a derived type build one at run time,
+/// make it a [`RuntimePurpose`] and decode with
+/// [`Verifier::decode_runtime`](crate::Verifier::decode_runtime); both paths
+/// run the same checks.
 ///
 /// ```
 /// use std::time::Duration;

@@ -6,10 +6,10 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 use crate::clock::{Clock, SystemClock};
-use crate::envelope::{Envelope, Registered};
+use crate::jwt::encode::{Envelope, Registered};
+use crate::jwt::purpose::{PurposeId, PurposeMap};
+use crate::jwt::registered::MAX_NUMERIC_DATE;
 use crate::key::SigningKey;
-use crate::purpose_map::{PurposeId, PurposeMap};
-use crate::registered::MAX_NUMERIC_DATE;
 use crate::{Audience, Claims, Error, RegisteredClaim, RegisteredClaims, Token, base64url, jws};
 
 /// Encodes claims into tokens of their purpose: header `typ` and `alg`

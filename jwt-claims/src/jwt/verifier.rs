@@ -8,12 +8,13 @@ use serde::de::{DeserializeOwned, IgnoredAny};
 use crate::clock::{Clock, SystemClock};
 use crate::jws::KeySource;
 use crate::jws::{self, ContentTypeRule, DEFAULT_MAX_TOKEN_SIZE, Rules, TypeRule};
+use crate::jwt::decode;
+use crate::jwt::nested::{DEFAULT_MAX_NESTING_DEPTH, NestedCx};
+use crate::jwt::policy::MAX_LEEWAY;
+use crate::jwt::purpose::{PurposeId, PurposeMap};
+use crate::jwt::validation::{self, Context};
 use crate::key::{PublicKey, VerifyingKey};
-use crate::nested::{DEFAULT_MAX_NESTING_DEPTH, NestedCx};
-use crate::policy::MAX_LEEWAY;
-use crate::purpose_map::{PurposeId, PurposeMap};
-use crate::validation::{self, Context};
-use crate::{Claims, Decoded, Error, Policy, RuntimePurpose, payload};
+use crate::{Claims, Decoded, Error, Policy, RuntimePurpose};
 
 /// Decodes tokens of any purpose, each with its own policy and keys.
 ///
@@ -80,6 +81,15 @@ enum PurposeKeys {
 }
 
 impl PurposeKeys {
+    /// The configured keys; `None` for a remote set.
+    fn configured(&self) -> Option<&[VerifyingKey]> {
+        match self {
+            PurposeKeys::Static(keys) => Some(keys),
+            #[cfg(feature = "remote-jwks")]
+            PurposeKeys::Remote(_) => None,
+        }
+    }
+
     fn source(&self) -> &dyn KeySource {
         match self {
             PurposeKeys::Static(keys) => keys,
@@ -207,7 +217,7 @@ impl Verifier {
             }
         }
         let claims = V::deserialize(decoded.claims).map_err(|err| Error::InvalidClaims {
-            reason: crate::json_object::reason(&err),
+            reason: crate::json::reason(&err),
         })?;
         Ok(Decoded {
             claims,
@@ -332,14 +342,14 @@ impl Verifier {
             leeway: self.leeway,
             skew: self.skew,
         };
-        let (found, claims) = match payload::decode::<V>(&checked.payload, policy.claims()) {
+        let (found, claims) = match decode::decode::<V>(&checked.payload, policy.claims()) {
             Ok(decoded) => decoded,
             Err(err @ Error::InvalidClaims { .. }) => {
                 // A token for another purpose usually has other claims too:
                 // report the purpose mismatch (audience, expiry…), which
                 // says more than the claims type's complaint. Error path only.
                 if let Ok((found, IgnoredAny)) =
-                    payload::decode::<IgnoredAny>(&checked.payload, policy.claims())
+                    decode::decode::<IgnoredAny>(&checked.payload, policy.claims())
                 {
                     validation::check(policy, found, &context)?;
                 }
@@ -634,11 +644,9 @@ impl VerifierBuilder {
                     "purpose \"{purpose}\" has both configured keys and a remote key set: give it one or the other"
                 ));
             }
-            let keys = match &registration.keys {
-                PurposeKeys::Static(keys) => keys,
-                // Checked when fetched: a set may change.
-                #[cfg(feature = "remote-jwks")]
-                PurposeKeys::Remote(_) => continue,
+            // A remote set is checked when it is fetched: it may change.
+            let Some(keys) = registration.keys.configured() else {
+                continue;
             };
             if keys.is_empty() {
                 return configuration(format!(

@@ -298,6 +298,6 @@ impl<M: SerializeMap> SerializeMap for FlattenMap<'_, '_, M> {
 /// A serialization failure of the claims, as our error.
 pub(crate) fn shape_error(err: &serde_json::Error) -> crate::Error {
     crate::Error::InvalidClaimsShape {
-        reason: crate::json_object::reason(err),
+        reason: crate::json::reason(err),
     }
 }

@@ -17,8 +17,8 @@ use serde::de::{
 
 use crate::error::{Part, echo};
 use crate::json::{JsonStr, MemberSet};
-use crate::policy::ClaimValue as RequiredValue;
-use crate::registered::MAX_NUMERIC_DATE;
+use crate::jwt::policy::ClaimValue as RequiredValue;
+use crate::jwt::registered::MAX_NUMERIC_DATE;
 use crate::{Audience, Error, RegisteredClaim};
 
 /// Registered claims as they were found, before the policy's checks.
@@ -111,7 +111,7 @@ pub(crate) fn decode<'de, T: DeserializeOwned>(
         failure: None,
         seen: MemberSet::default(),
     };
-    let result = crate::json_object::parse(payload, Part::Payload, |de, duplicate| {
+    let result = crate::json::parse(payload, Part::Payload, |de, duplicate| {
         T::deserialize(Intercept {
             de,
             state: &mut state,

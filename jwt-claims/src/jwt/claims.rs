@@ -3,7 +3,7 @@
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::nested::{NestedCx, Wrapped};
+use crate::jwt::nested::{NestedCx, Wrapped};
 use crate::{Error, Policy};
 
 /// A claims set bound to one purpose.

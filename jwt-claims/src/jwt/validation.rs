@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::time::Duration;
 
 use crate::error::echo;
-use crate::payload::{ClaimSeen, Found, FoundAudience};
+use crate::jwt::decode::{ClaimSeen, Found, FoundAudience};
 use crate::{Error, Policy, RegisteredClaim, RegisteredClaims};
 
 /// What the verifier adds to a purpose's policy.
