@@ -8,7 +8,7 @@
 
 use core::fmt;
 
-use crate::{Algorithm, RegisteredClaim};
+use crate::{Algorithm, ConfigError, RegisteredClaim};
 
 /// A part of a compact JWS (`header.payload.signature`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -362,11 +362,9 @@ pub enum Error {
         /// The repeated member name.
         name: String,
     },
-    /// The signer or verifier configuration is inconsistent.
-    Configuration {
-        /// What is wrong.
-        reason: String,
-    },
+    /// The signer, verifier, key source or policy configuration is
+    /// inconsistent; what exactly is typed in [`ConfigError`].
+    Configuration(ConfigError),
     /// The crypto backend failed to sign.
     SigningFailed,
 }
@@ -415,7 +413,7 @@ impl Error {
             | Error::MissingExpiry
             | Error::InvalidClaimsShape { .. }
             | Error::DuplicateClaim { .. }
-            | Error::Configuration { .. }
+            | Error::Configuration(_)
             | Error::SigningFailed => ErrorKind::Misconfigured,
             Error::Nested { source, .. } => source.kind(),
         }
@@ -785,7 +783,7 @@ impl fmt::Display for Error {
                 f,
                 "cannot encode claims: member \"{name}\" is written twice (claim names must be unique)"
             ),
-            Error::Configuration { reason } => write!(f, "configuration error: {reason}"),
+            Error::Configuration(err) => write!(f, "configuration error: {err}"),
             Error::SigningFailed => f.write_str("signing failed"),
         }
     }
@@ -996,7 +994,10 @@ mod tests {
             (Error::MissingExpiry, Misconfigured),
             (Error::InvalidClaimsShape { reason: s() }, Misconfigured),
             (Error::DuplicateClaim { name: s() }, Misconfigured),
-            (Error::Configuration { reason: s() }, Misconfigured),
+            (
+                Error::Configuration(ConfigError::NoVerifyingKey),
+                Misconfigured,
+            ),
             (Error::SigningFailed, Misconfigured),
         ]
     }

@@ -63,6 +63,7 @@ compile_error!(
 mod algorithm;
 mod base64url;
 mod clock;
+mod config_error;
 mod crypto;
 pub mod dangerous;
 mod error;
@@ -73,6 +74,7 @@ mod key;
 
 pub use algorithm::{Algorithm, KeyFamily};
 pub use clock::{Clock, FixedClock, SystemClock};
+pub use config_error::{ConfigError, PolicyProblem};
 pub use error::{Error, ErrorKind, Part};
 pub use jwt::claims::Claims;
 pub use jwt::decoded::Decoded;

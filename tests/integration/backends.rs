@@ -187,11 +187,12 @@ fn rsa_key_generation_is_an_aws_lc_rs_feature() {
     if RUST_CRYPTO {
         assert_eq!(
             generated.map(drop),
-            Err(Error::Configuration {
-                reason:
-                    "generating a RS256 key failed: use the aws_lc_rs backend to generate RSA keys"
-                        .into()
-            })
+            Err(Error::Configuration(
+                jwt_claims::ConfigError::KeyGenerationFailed {
+                    algorithm: Algorithm::RS256,
+                    reason: "use the aws_lc_rs backend to generate RSA keys".into()
+                }
+            ))
         );
     } else {
         let key = generated.unwrap();

@@ -291,9 +291,7 @@ fn refuses_a_leeway_or_skew_over_five_minutes_unless_dangerously_asked() {
             .leeway(six_minutes)
             .build()
             .unwrap_err(),
-        Error::Configuration {
-            reason: "the leeway exceeds 5 minutes (see dangerous::long_leeway)".into()
-        }
+        Error::Configuration(jwt_claims::ConfigError::LeewayTooLong)
     );
     // Duration::MAX used to disable exp without a word.
     assert_eq!(
@@ -302,9 +300,7 @@ fn refuses_a_leeway_or_skew_over_five_minutes_unless_dangerously_asked() {
             .leeway(Duration::MAX)
             .build()
             .unwrap_err(),
-        Error::Configuration {
-            reason: "the leeway exceeds 5 minutes (see dangerous::long_leeway)".into()
-        }
+        Error::Configuration(jwt_claims::ConfigError::LeewayTooLong)
     );
     assert_eq!(
         verifier_builder()
@@ -312,9 +308,7 @@ fn refuses_a_leeway_or_skew_over_five_minutes_unless_dangerously_asked() {
             .clock_skew(six_minutes)
             .build()
             .unwrap_err(),
-        Error::Configuration {
-            reason: "the clock skew exceeds 5 minutes".into()
-        }
+        Error::Configuration(jwt_claims::ConfigError::ClockSkewTooLong)
     );
     let lenient =
         jwt_claims::dangerous::long_leeway(verifier_builder().shared_key(key()), six_minutes)
@@ -948,9 +942,10 @@ impl Claims for Untyped {
 
 #[test]
 fn refuses_a_hand_written_policy_with_an_empty_typ_when_the_verifier_learns_of_it() {
-    let refused = Error::Configuration {
-        reason: "policy \"claims.untyped\": its typ is empty".into(),
-    };
+    let refused = Error::Configuration(jwt_claims::ConfigError::InvalidPolicy {
+        policy: "claims.untyped".into(),
+        problem: jwt_claims::PolicyProblem::EmptyType,
+    });
     // Registered for keys: refused when the verifier is built.
     assert_eq!(
         verifier_builder()

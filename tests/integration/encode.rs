@@ -233,10 +233,10 @@ fn refuses_a_signer_issuer_that_contradicts_the_purposes_issuer() {
         .unwrap_err();
     assert_eq!(
         err,
-        Error::Configuration {
-            reason: r#"the signer issues as "https://auth.example.com" but the purpose is bound to "https://partner.example.com""#
-                .into()
-        }
+        Error::Configuration(jwt_claims::ConfigError::IssuerConflict {
+            signer: "https://auth.example.com".into(),
+            purpose: "https://partner.example.com".into()
+        })
     );
     // Without an issuer of its own, the signer writes the purpose's.
     let anonymous = Signer::builder()
@@ -375,16 +375,12 @@ fn tokens_are_signed_at_the_signers_clock() {
 
 #[test]
 fn refuses_to_build_a_signer_or_verifier_without_keys_or_with_an_empty_issuer() {
-    let no_key = Error::Configuration {
-        reason: "a signer needs at least one key".into(),
-    };
+    let no_key = Error::Configuration(jwt_claims::ConfigError::NoSigningKey);
     assert_eq!(
         Signer::builder().issuer(ISSUER).build().map(drop),
         Err(no_key)
     );
-    let empty = Error::Configuration {
-        reason: "the issuer is empty".into(),
-    };
+    let empty = Error::Configuration(jwt_claims::ConfigError::EmptyIssuer);
     assert_eq!(
         Signer::builder()
             .issuer("")
@@ -393,9 +389,7 @@ fn refuses_to_build_a_signer_or_verifier_without_keys_or_with_an_empty_issuer() 
             .map(drop),
         Err(empty.clone())
     );
-    let no_key = Error::Configuration {
-        reason: "a verifier needs at least one key".into(),
-    };
+    let no_key = Error::Configuration(jwt_claims::ConfigError::NoVerifyingKey);
     assert_eq!(
         Verifier::builder().issuer(ISSUER).build().map(drop),
         Err(no_key)
@@ -529,11 +523,8 @@ fn refuses_a_second_signing_key_for_one_purpose() {
         .unwrap_err();
     assert_eq!(
         err,
-        Error::Configuration {
-            reason: format!(
-                "purpose \"{}\" was given two signing keys",
-                BillingAccess::policy().name()
-            )
-        }
+        Error::Configuration(jwt_claims::ConfigError::SecondSigningKey {
+            purpose: BillingAccess::policy().name().into()
+        })
     );
 }

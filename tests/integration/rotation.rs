@@ -298,11 +298,7 @@ fn the_jws_layer_refuses_issuer_bound_keys_it_cannot_check() {
             .payload(),
         b"{}"
     );
-    let refused = Error::Configuration {
-        reason:
-            "an issuer-bound key cannot verify a plain JWS, whose payload has no \"iss\" to check"
-                .into(),
-    };
+    let refused = Error::Configuration(jwt_claims::ConfigError::IssuerBoundJwsKey);
     // Refused when the verifier is put together, not at the first token.
     assert_eq!(
         JwsVerifier::new(key().with_issuer(ISSUER)).unwrap_err(),
@@ -319,8 +315,12 @@ fn the_jws_layer_refuses_issuer_bound_keys_it_cannot_check() {
 
 #[test]
 fn refuses_two_keys_of_one_purpose_and_algorithm_with_the_same_kid() {
-    let refused = |purpose: &str| Error::Configuration {
-        reason: format!("purpose \"{purpose}\" has two HS256 keys with kid \"k1\""),
+    let refused = |purpose: &str| {
+        Error::Configuration(jwt_claims::ConfigError::DuplicateKeyId {
+            purpose: purpose.into(),
+            algorithm: Algorithm::HS256,
+            kid: "k1".into(),
+        })
     };
     assert_eq!(
         verifier_builder()

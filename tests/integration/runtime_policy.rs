@@ -3,7 +3,9 @@
 
 use std::time::Duration;
 
-use jwt_claims::{Algorithm, Claims, Error, Policy, RegisteredClaim, Signer, Verifier};
+use jwt_claims::{
+    Algorithm, Claims, Error, Policy, PolicyProblem, RegisteredClaim, Signer, Verifier,
+};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -420,21 +422,22 @@ fn keys_belong_to_the_runtime_purpose_they_were_registered_for() {
 #[test]
 fn refuses_a_runtime_policy_that_describes_no_purpose_before_any_token() {
     for (policy, problem) in [
-        (Policy::new("p", "", ["billing"]), "its typ is empty"),
+        (Policy::new("p", "", ["billing"]), PolicyProblem::EmptyType),
         (
             Policy::new("p", "application/", ["billing"]),
-            "its typ is empty",
+            PolicyProblem::EmptyType,
         ),
         (
             Policy::new("p", "access", Vec::<String>::new()),
-            "it needs at least one audience, and no empty one",
+            PolicyProblem::NoAudience,
         ),
     ] {
         assert_eq!(
             jwt_claims::RuntimePurpose::new(policy).unwrap_err(),
-            Error::Configuration {
-                reason: format!("policy \"p\": {problem}")
-            }
+            Error::Configuration(jwt_claims::ConfigError::InvalidPolicy {
+                policy: "p".into(),
+                problem
+            })
         );
     }
 }
@@ -555,12 +558,10 @@ fn a_runtime_nested_member_must_hold_token_strings() {
         runtime(DelegatedAccess::policy())
             .with_nested("sub", &purpose)
             .unwrap_err(),
-        Error::Configuration {
-            reason: format!(
-                "policy \"{}\": a nested member must be named, and not like a registered claim",
-                DelegatedAccess::policy().name()
-            )
-        }
+        Error::Configuration(jwt_claims::ConfigError::InvalidPolicy {
+            policy: DelegatedAccess::policy().name().into(),
+            problem: PolicyProblem::NestedMemberName
+        })
     );
 }
 
@@ -659,8 +660,9 @@ fn an_untyped_third_party_purpose_is_bound_to_its_issuer_and_audience() {
 fn a_runtime_policy_naming_the_generic_jwt_type_is_refused() {
     assert_eq!(
         jwt_claims::RuntimePurpose::new(Policy::new("p", "JWT", ["billing"])).unwrap_err(),
-        Error::Configuration {
-            reason: "policy \"p\": its typ is the generic \"JWT\", which names no purpose (for a third-party issuer's tokens, see dangerous::untyped_policy)".into()
-        }
+        Error::Configuration(jwt_claims::ConfigError::InvalidPolicy {
+            policy: "p".into(),
+            problem: PolicyProblem::GenericType
+        })
     );
 }

@@ -578,12 +578,9 @@ fn refuses_an_empty_key_set_for_a_purpose_instead_of_using_the_shared_keys() {
         .key_set::<PartnerAccess>(Vec::new())
         .build()
         .unwrap_err();
-    let refused = Error::Configuration {
-        reason: format!(
-            "purpose \"{}\" was given an empty key set: it would verify nothing",
-            PartnerAccess::policy().name()
-        ),
-    };
+    let refused = Error::Configuration(jwt_claims::ConfigError::EmptyKeySet {
+        purpose: PartnerAccess::policy().name().into(),
+    });
     assert_eq!(empty, refused);
     // A published set whose only keys this build cannot use (ES512, an
     // encryption key) imports as an empty set: the same refusal.

@@ -238,12 +238,9 @@ fn a_wrapping_token_has_no_claims_of_its_own_to_set() {
     };
     assert_eq!(
         signer().issue(&envelope).subject("x").encode().unwrap_err(),
-        Error::Configuration {
-            reason: format!(
-                "purpose \"{}\" wraps a token and has no claims of its own",
-                GatewayEnvelope::policy().name()
-            )
-        }
+        Error::Configuration(jwt_claims::ConfigError::WrappingClaims {
+            purpose: GatewayEnvelope::policy().name().into()
+        })
     );
 }
 
@@ -252,12 +249,10 @@ fn a_derived_wrapping_policy_is_refused_as_a_plain_runtime_purpose() {
     // A wrapping purpose needs the purpose it wraps: RuntimePurpose::wrapping.
     assert_eq!(
         jwt_claims::RuntimePurpose::new(GatewayEnvelope::policy().clone()).unwrap_err(),
-        Error::Configuration {
-            reason: format!(
-                "policy \"{}\": it wraps a token: make it with RuntimePurpose::wrapping",
-                GatewayEnvelope::policy().name()
-            )
-        }
+        Error::Configuration(jwt_claims::ConfigError::InvalidPolicy {
+            policy: GatewayEnvelope::policy().name().into(),
+            problem: jwt_claims::PolicyProblem::WrapsToken
+        })
     );
 }
 

@@ -7,7 +7,7 @@ use aws_lc_rs::signature::{
     RsaEncoding, RsaKeyPair, VerificationAlgorithm,
 };
 
-use crate::{Algorithm, Error, KeyFamily};
+use crate::{Algorithm, ConfigError, Error, KeyFamily};
 
 /// The backend's name, for diagnostics.
 pub(crate) const BACKEND: &str = "aws-lc-rs";
@@ -143,8 +143,11 @@ impl Private {
     /// A fresh key pair from the system's secure random source. RSA keys
     /// are 2048 bits, the size RFC 7518 §3.3 requires at least.
     pub(crate) fn generate(algorithm: Algorithm) -> Result<Private, Error> {
-        let failed = || Error::Configuration {
-            reason: format!("generating a {algorithm} key failed"),
+        let failed = || {
+            Error::from(ConfigError::KeyGenerationFailed {
+                algorithm,
+                reason: "the backend refused".into(),
+            })
         };
         Ok(match algorithm.family() {
             KeyFamily::Rsa => Private::Rsa(
@@ -172,9 +175,7 @@ impl Private {
     /// The key as PKCS#8 (v1), for the loudly named export in `dangerous`.
     pub(crate) fn to_pkcs8(&self) -> Result<zeroize::Zeroizing<Vec<u8>>, Error> {
         use aws_lc_rs::encoding::AsDer;
-        let failed = |_| Error::Configuration {
-            reason: "the backend could not export the key".into(),
-        };
+        let failed = |_| Error::from(ConfigError::KeyExportFailed);
         let der = match self {
             Private::Rsa(pair, _) => {
                 AsDer::<aws_lc_rs::encoding::Pkcs8V1Der<'static>>::as_der(pair)

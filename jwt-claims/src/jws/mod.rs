@@ -30,7 +30,7 @@ use std::sync::Arc;
 
 use crate::clock::{Clock, SystemClock};
 use crate::key::VerifyingKey;
-use crate::{Algorithm, Error};
+use crate::{Algorithm, ConfigError, Error};
 
 pub use self::sign::sign;
 pub(crate) use self::sign::{sign_json, sign_payload, write_header_json};
@@ -154,10 +154,7 @@ impl JwsVerifier {
     pub fn with_key(mut self, key: impl Into<VerifyingKey>) -> Result<JwsVerifier, Error> {
         let key = key.into();
         if key.issuer().is_some() {
-            return Err(Error::Configuration {
-                reason: "an issuer-bound key cannot verify a plain JWS, whose payload has no \"iss\" to check"
-                    .into(),
-            });
+            return Err(ConfigError::IssuerBoundJwsKey.into());
         }
         self.keys.push(key);
         check_key_ids(&self.keys, "jws")?;

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use super::{JwsHeader, compact, header};
 use crate::error::{Part, echo};
 use crate::key::VerifyingKey;
-use crate::{Algorithm, Error, Policy, base64url};
+use crate::{Algorithm, ConfigError, Error, Policy, base64url};
 
 /// The longest signature any supported algorithm makes (RSA-8192).
 const MAX_SIGNATURE_LEN: usize = 1024;
@@ -282,13 +282,12 @@ pub(crate) fn check_key_ids(keys: &[VerifyingKey], purpose: &str) -> Result<(), 
             .iter()
             .any(|other| other.kid() == Some(kid) && other.algorithm() == key.algorithm())
         {
-            return Err(Error::Configuration {
-                reason: format!(
-                    "purpose \"{purpose}\" has two {} keys with kid \"{}\"",
-                    key.algorithm(),
-                    echo(kid)
-                ),
-            });
+            return Err(ConfigError::DuplicateKeyId {
+                purpose: purpose.to_owned(),
+                algorithm: key.algorithm(),
+                kid: echo(kid),
+            }
+            .into());
         }
     }
     Ok(())

@@ -4,8 +4,8 @@ use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::Algorithm;
 use crate::jwt::purpose::PurposeId;
+use crate::{Algorithm, ConfigError, PolicyProblem};
 
 /// A registered claim name (RFC 7519 §4.1).
 ///
@@ -318,43 +318,48 @@ impl Policy {
     /// [`Error::Configuration`](crate::Error::Configuration) naming the policy and what is wrong.
     pub fn check(&self) -> Result<(), crate::Error> {
         let problem = match self.typ.as_deref().map(media_type_short) {
-            Some("") => Some("its typ is empty"),
-            Some(short) if short.eq_ignore_ascii_case(GENERIC_TYPE) => Some(
-                "its typ is the generic \"JWT\", which names no purpose (for a third-party issuer's tokens, see dangerous::untyped_policy)",
-            ),
+            Some("") => Some(PolicyProblem::EmptyType),
+            Some(short) if short.eq_ignore_ascii_case(GENERIC_TYPE) => {
+                Some(PolicyProblem::GenericType)
+            }
             None if self.issuer.as_deref().is_none_or(str::is_empty) => {
-                Some("it accepts untyped tokens, so it must be bound to an issuer")
+                Some(PolicyProblem::UntypedWithoutIssuer)
             }
             _ if !self.wraps
                 && (self.audiences.is_empty()
                     || self.audiences.iter().any(|aud| aud.is_empty())) =>
             {
-                Some("it needs at least one audience, and no empty one")
+                Some(PolicyProblem::NoAudience)
             }
-            _ if self.issuer.as_deref() == Some("") => Some("its issuer is empty"),
+            _ if self.issuer.as_deref() == Some("") => Some(PolicyProblem::EmptyIssuer),
             _ if self.claims.iter().any(|claim| claim.name.is_empty()) => {
-                Some("a required claim has an empty name")
+                Some(PolicyProblem::EmptyClaimName)
             }
             _ if self
                 .claims
                 .iter()
                 .any(|claim| RegisteredClaim::from_name(&claim.name).is_some()) =>
             {
-                Some(
-                    "a required claim value names a registered claim (use with_issuer, with_required)",
-                )
+                Some(PolicyProblem::RegisteredClaimValue)
             }
             _ if self.leeway > MAX_LEEWAY && !self.long_leeway => {
-                Some("its leeway exceeds 5 minutes (see dangerous::long_leeway_policy)")
+                Some(PolicyProblem::LeewayTooLong)
             }
             _ => None,
         };
         match problem {
-            Some(problem) => Err(crate::Error::Configuration {
-                reason: format!("policy \"{}\": {problem}", self.name),
-            }),
+            Some(problem) => Err(self.problem(problem)),
             None => Ok(()),
         }
+    }
+
+    /// `problem` as the error naming this policy.
+    pub(crate) fn problem(&self, problem: PolicyProblem) -> crate::Error {
+        ConfigError::InvalidPolicy {
+            policy: self.name.clone().into_owned(),
+            problem,
+        }
+        .into()
     }
 
     /// Whether `alg` is allowed by this policy's allow-list.
@@ -429,10 +434,7 @@ impl RuntimePurpose {
     /// purpose it wraps ([`RuntimePurpose::wrapping`]).
     pub fn new(policy: Policy) -> Result<RuntimePurpose, crate::Error> {
         if policy.wraps_token() {
-            return Err(runtime_error(
-                &policy,
-                "it wraps a token: make it with RuntimePurpose::wrapping",
-            ));
+            return Err(policy.problem(PolicyProblem::WrapsToken));
         }
         RuntimePurpose::make(policy, None)
     }
@@ -448,10 +450,7 @@ impl RuntimePurpose {
         wrapped: &RuntimePurpose,
     ) -> Result<RuntimePurpose, crate::Error> {
         if !policy.wraps_token() {
-            return Err(runtime_error(
-                &policy,
-                "it wraps no token: make it with Policy::wrapping",
-            ));
+            return Err(policy.problem(PolicyProblem::WrapsNothing));
         }
         RuntimePurpose::make(policy, Some(wrapped.clone()))
     }
@@ -488,16 +487,16 @@ impl RuntimePurpose {
     ) -> Result<RuntimePurpose, crate::Error> {
         let member = member.into();
         let problem = if self.inner.wrapped.is_some() {
-            Some("it wraps a token, so it has no members to nest tokens in")
+            Some(PolicyProblem::NestedInWrapping)
         } else if member.is_empty() || RegisteredClaim::from_name(&member).is_some() {
-            Some("a nested member must be named, and not like a registered claim")
+            Some(PolicyProblem::NestedMemberName)
         } else if self.nested().iter().any(|(name, _)| *name == member) {
-            Some("a member is declared nested twice")
+            Some(PolicyProblem::NestedTwice)
         } else {
             None
         };
         if let Some(problem) = problem {
-            return Err(runtime_error(self.policy(), problem));
+            return Err(self.policy().problem(problem));
         }
         Arc::make_mut(&mut self.inner)
             .nested
@@ -522,12 +521,6 @@ impl RuntimePurpose {
 
     pub(crate) fn id(&self) -> PurposeId {
         self.id
-    }
-}
-
-fn runtime_error(policy: &Policy, problem: &str) -> crate::Error {
-    crate::Error::Configuration {
-        reason: format!("policy \"{}\": {problem}", policy.name),
     }
 }
 
@@ -667,38 +660,47 @@ mod tests {
 
     #[test]
     fn check_refuses_policies_that_describe_no_purpose() {
-        let refused = |policy: Policy, problem: &str| {
+        let refused = |policy: Policy, problem: PolicyProblem| {
             assert_eq!(
                 policy.check(),
-                Err(crate::Error::Configuration {
-                    reason: format!("policy \"t\": {problem}")
-                })
+                Err(crate::Error::Configuration(ConfigError::InvalidPolicy {
+                    policy: "t".into(),
+                    problem
+                }))
             );
         };
-        refused(Policy::new("t", "", ["a"]), "its typ is empty");
+        refused(Policy::new("t", "", ["a"]), PolicyProblem::EmptyType);
         refused(
             Policy::new("t", "access", Vec::<String>::new()),
-            "it needs at least one audience, and no empty one",
+            PolicyProblem::NoAudience,
         );
         refused(
             Policy::new("t", "access", ["a", ""]),
-            "it needs at least one audience, and no empty one",
+            PolicyProblem::NoAudience,
         );
         refused(
             Policy::new("t", "application/JWT", ["a"]),
-            "its typ is the generic \"JWT\", which names no purpose (for a third-party issuer's tokens, see dangerous::untyped_policy)",
+            PolicyProblem::GenericType,
         );
         refused(
             crate::dangerous::untyped_policy("t", "", ["a"]),
-            "it accepts untyped tokens, so it must be bound to an issuer",
+            PolicyProblem::UntypedWithoutIssuer,
         );
         refused(
             Policy::new("t", "access", ["a"]).with_leeway(Duration::from_secs(301)),
-            "its leeway exceeds 5 minutes (see dangerous::long_leeway_policy)",
+            PolicyProblem::LeewayTooLong,
         );
         refused(
             Policy::new("t", "access", ["a"]).with_claim("iss", "x"),
-            "a required claim value names a registered claim (use with_issuer, with_required)",
+            PolicyProblem::RegisteredClaimValue,
+        );
+        refused(
+            Policy::new("t", "access", ["a"]).with_claim("", "x"),
+            PolicyProblem::EmptyClaimName,
+        );
+        refused(
+            Policy::new("t", "access", ["a"]).with_issuer(""),
+            PolicyProblem::EmptyIssuer,
         );
         assert_eq!(Policy::new("t", "access", ["a"]).check(), Ok(()));
         let long = crate::dangerous::long_leeway_policy(

@@ -10,7 +10,9 @@ use crate::jwt::encode::{Envelope, Registered};
 use crate::jwt::purpose::{PurposeId, PurposeMap};
 use crate::jwt::registered::MAX_NUMERIC_DATE;
 use crate::key::SigningKey;
-use crate::{Audience, Claims, Error, RegisteredClaim, RegisteredClaims, Token, base64url, jws};
+use crate::{
+    Audience, Claims, ConfigError, Error, RegisteredClaim, RegisteredClaims, Token, base64url, jws,
+};
 
 /// Encodes claims into tokens of their purpose: header `typ` and `alg`
 /// (and `kid`), `aud` from the type, `iat`, `exp`, `iss` when configured,
@@ -171,23 +173,21 @@ impl<T: Claims> Issue<'_, T> {
             });
         }
         let Some(typ) = policy.token_type() else {
-            return Err(Error::Configuration {
-                reason: format!(
-                    "purpose \"{}\" accepts untyped third-party tokens: jwt-claims mints only typed ones",
-                    policy.name()
-                ),
-            });
+            return Err(ConfigError::MintUntyped {
+                purpose: policy.name().to_owned(),
+            }
+            .into());
         };
         if policy.wraps_token() {
             return self.encode_wrapping(key, typ);
         }
         let iss = match (policy.issuer(), signer.issuer.as_deref()) {
             (Some(bound), Some(configured)) if bound != configured => {
-                return Err(Error::Configuration {
-                    reason: format!(
-                        "the signer issues as \"{configured}\" but the purpose is bound to \"{bound}\""
-                    ),
-                });
+                return Err(ConfigError::IssuerConflict {
+                    signer: configured.to_owned(),
+                    purpose: bound.to_owned(),
+                }
+                .into());
             }
             (bound, configured) => bound.or(configured),
         };
@@ -277,33 +277,24 @@ impl<T: Claims> Issue<'_, T> {
             || self.not_before.is_some()
             || self.jwt_id.is_some()
         {
-            return Err(Error::Configuration {
-                reason: format!(
-                    "purpose \"{}\" wraps a token and has no claims of its own",
-                    policy.name()
-                ),
-            });
+            return Err(ConfigError::WrappingClaims {
+                purpose: policy.name().to_owned(),
+            }
+            .into());
         }
         let wrapped = self
             .claims
             .__wrapped()
-            .ok_or_else(|| Error::Configuration {
-                reason: format!(
-                    "purpose \"{}\" wraps a token but was not derived with #[jwt(wraps)]",
-                    policy.name()
-                ),
+            .ok_or_else(|| ConfigError::NotDerivedWrapping {
+                purpose: policy.name().to_owned(),
             })?;
         // What the token says is what the wrapped token says: known when
         // it was minted (or verified) here.
-        let registered = wrapped
-            .wrapped_registered()
-            .cloned()
-            .ok_or_else(|| Error::Configuration {
-                reason: format!(
-                    "purpose \"{}\" wraps a token whose claims are unknown here: wrap a token minted by a Signer",
-                    policy.name()
-                ),
-            })?;
+        let registered = wrapped.wrapped_registered().cloned().ok_or_else(|| {
+            ConfigError::WrappedClaimsUnknown {
+                purpose: policy.name().to_owned(),
+            }
+        })?;
         let compact = jws::sign_payload(
             key,
             Some(typ),
@@ -374,19 +365,16 @@ impl SignerBuilder {
     /// given two keys, or the issuer is empty.
     pub fn build(self) -> Result<Signer, Error> {
         if let Some(purpose) = self.twice {
-            return Err(Error::Configuration {
-                reason: format!("purpose \"{purpose}\" was given two signing keys"),
-            });
+            return Err(ConfigError::SecondSigningKey {
+                purpose: purpose.to_owned(),
+            }
+            .into());
         }
         if self.keys.is_empty() && self.shared.is_none() {
-            return Err(Error::Configuration {
-                reason: "a signer needs at least one key".into(),
-            });
+            return Err(ConfigError::NoSigningKey.into());
         }
         if self.issuer.as_deref() == Some("") {
-            return Err(Error::Configuration {
-                reason: "the issuer is empty".into(),
-            });
+            return Err(ConfigError::EmptyIssuer.into());
         }
         Ok(Signer {
             keys: self.keys,

@@ -14,7 +14,7 @@ use crate::jwt::policy::MAX_LEEWAY;
 use crate::jwt::purpose::{PurposeId, PurposeMap};
 use crate::jwt::validation::{self, Context};
 use crate::key::{PublicKey, VerifyingKey};
-use crate::{Claims, Decoded, Error, Policy, RuntimePurpose};
+use crate::{Claims, ConfigError, Decoded, Error, Policy, RuntimePurpose};
 
 /// Decodes tokens of any purpose, each with its own policy and keys.
 ///
@@ -298,11 +298,10 @@ impl Verifier {
         }
         // Non-ASCII bytes cannot be base64url: the inner decode rejects them.
         let inner = String::from_utf8_lossy(&checked.payload).into_owned();
-        let unsupported = || Error::Configuration {
-            reason: format!(
-                "purpose \"{}\" wraps a token but was not derived with #[jwt(wraps)]",
-                policy.name()
-            ),
+        let unsupported = || {
+            Error::from(ConfigError::NotDerivedWrapping {
+                purpose: policy.name().to_owned(),
+            })
         };
         let mut claims = T::__from_wrapped(inner).ok_or_else(unsupported)?;
         claims.__verify_nested(cx)?;
@@ -327,12 +326,13 @@ impl Verifier {
         cx: &mut NestedCx<'_>,
     ) -> Result<Decoded<V>, Error> {
         if policy.wraps_token() {
-            return Err(Error::Configuration {
-                reason: format!(
-                    "purpose \"{}\" wraps a token: decode it as its derived type",
-                    policy.name()
-                ),
-            });
+            // Typed and runtime wrapping purposes decode elsewhere; a
+            // hand-written impl that claims to wrap without the derive
+            // ends here.
+            return Err(ConfigError::NotDerivedWrapping {
+                purpose: policy.name().to_owned(),
+            }
+            .into());
         }
         let checked = self.verify_jws(token, id, policy, ContentTypeRule::Absent, cx)?;
         let context = Context {
@@ -406,12 +406,10 @@ const WRAPPED_PATH: &str = "wrapped";
 
 /// A wrapping token has no claims: nothing holds its key's issuer.
 fn wrapping_issuer_bound(policy: &Policy) -> Error {
-    Error::Configuration {
-        reason: format!(
-            "purpose \"{}\" wraps a token, so its keys cannot be bound to an issuer",
-            policy.name()
-        ),
+    ConfigError::IssuerBoundWrappingKey {
+        purpose: policy.name().to_owned(),
     }
+    .into()
 }
 
 /// A nested member of a runtime purpose that holds no token string.
@@ -634,24 +632,25 @@ impl VerifierBuilder {
     /// purpose ([`Policy::check`]), or a wrapping purpose was given keys
     /// bound to an issuer.
     pub fn build(self) -> Result<Verifier, Error> {
-        let configuration = |reason: String| Err(Error::Configuration { reason });
         for registration in self.purposes.values() {
             let policy = &registration.policy;
             let purpose = policy.name();
             policy.check()?;
             if registration.conflict {
-                return configuration(format!(
-                    "purpose \"{purpose}\" has both configured keys and a remote key set: give it one or the other"
-                ));
+                return Err(ConfigError::KeysAndRemoteSet {
+                    purpose: purpose.to_owned(),
+                }
+                .into());
             }
             // A remote set is checked when it is fetched: it may change.
             let Some(keys) = registration.keys.configured() else {
                 continue;
             };
             if keys.is_empty() {
-                return configuration(format!(
-                    "purpose \"{purpose}\" was given an empty key set: it would verify nothing"
-                ));
+                return Err(ConfigError::EmptyKeySet {
+                    purpose: purpose.to_owned(),
+                }
+                .into());
             }
             jws::check_key_ids(keys, purpose)?;
             if policy.wraps_token() && keys.iter().any(|key| key.issuer().is_some()) {
@@ -660,18 +659,16 @@ impl VerifierBuilder {
         }
         jws::check_key_ids(&self.shared, "shared")?;
         if self.purposes.is_empty() && self.shared.is_empty() {
-            return configuration("a verifier needs at least one key".into());
+            return Err(ConfigError::NoVerifyingKey.into());
         }
         if self.issuer.as_deref() == Some("") {
-            return configuration("the issuer is empty".into());
+            return Err(ConfigError::EmptyIssuer.into());
         }
         if self.leeway > MAX_LEEWAY && !self.long_leeway {
-            return configuration(
-                "the leeway exceeds 5 minutes (see dangerous::long_leeway)".into(),
-            );
+            return Err(ConfigError::LeewayTooLong.into());
         }
         if self.skew > MAX_LEEWAY {
-            return configuration("the clock skew exceeds 5 minutes".into());
+            return Err(ConfigError::ClockSkewTooLong.into());
         }
         Ok(Verifier {
             keys: self

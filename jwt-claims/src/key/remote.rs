@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use crate::clock::{Clock, SystemClock};
 use crate::key::VerifyingKey;
-use crate::{Error, JwkSet};
+use crate::{ConfigError, Error, JwkSet};
 
 /// A JWK Set fetched from a URL and kept fresh; give it to a verifier with
 /// [`VerifierBuilder::remote_key_set`](crate::VerifierBuilder::remote_key_set).
@@ -373,17 +373,13 @@ impl RemoteJwksBuilder {
             .is_some_and(|scheme| scheme.eq_ignore_ascii_case("http://"));
         let allowed = https || (http && self.allow_plain_http);
         if !allowed {
-            return Err(Error::Configuration {
-                reason: format!(
-                    "a JWK Set must be fetched over https://, not from \"{}\"",
-                    crate::error::echo(&self.url)
-                ),
-            });
+            return Err(ConfigError::JwksNotHttps {
+                url: crate::error::echo(&self.url),
+            }
+            .into());
         }
         if self.min_ttl > self.max_ttl {
-            return Err(Error::Configuration {
-                reason: "the cache's minimum lifetime exceeds its maximum".into(),
-            });
+            return Err(ConfigError::CacheBounds.into());
         }
         let crypto = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
         let tls = ureq::tls::TlsConfig::builder()
@@ -441,9 +437,9 @@ mod tests {
             .unwrap_err();
         assert_eq!(
             err,
-            Error::Configuration {
-                reason: "a JWK Set must be fetched over https://, not from \"http://auth.example.com/jwks.json\"".into()
-            }
+            Error::Configuration(ConfigError::JwksNotHttps {
+                url: "http://auth.example.com/jwks.json".into()
+            })
         );
         assert!(
             RemoteJwks::builder("http://127.0.0.1:1/jwks.json")

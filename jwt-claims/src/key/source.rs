@@ -11,7 +11,7 @@ use std::path::Path;
 use zeroize::Zeroizing;
 
 use super::{HmacKey, JwkSet, PrivateKey, PublicKey};
-use crate::{Algorithm, Error};
+use crate::{Algorithm, ConfigError, Error};
 
 /// Where key material came from, as errors name it.
 enum Source<'a> {
@@ -32,24 +32,26 @@ fn read_env(
     var: &str,
     lookup: impl FnOnce(&str) -> Option<OsString>,
 ) -> Result<Zeroizing<String>, Error> {
-    let value = lookup(var).ok_or_else(|| Error::Configuration {
-        reason: format!("environment variable {var} is not set"),
+    let value = lookup(var).ok_or_else(|| ConfigError::EnvVarMissing {
+        name: var.to_owned(),
     })?;
-    value
-        .into_string()
-        .map(Zeroizing::new)
-        .map_err(|_| Error::Configuration {
-            reason: format!("environment variable {var} is not valid UTF-8"),
-        })
+    value.into_string().map(Zeroizing::new).map_err(|_| {
+        ConfigError::EnvVarNotUnicode {
+            name: var.to_owned(),
+        }
+        .into()
+    })
 }
 
 fn read_file(path: &Path) -> Result<Zeroizing<Vec<u8>>, Error> {
-    std::fs::read(path)
-        .map(Zeroizing::new)
-        .map_err(|err| Error::Configuration {
+    std::fs::read(path).map(Zeroizing::new).map_err(|err| {
+        ConfigError::KeyFileUnreadable {
+            path: path.display().to_string(),
             // The I/O error's kind, not its text: nothing from the file.
-            reason: format!("cannot read key file {}: {}", path.display(), err.kind()),
-        })
+            reason: err.kind().to_string(),
+        }
+        .into()
+    })
 }
 
 /// The key text's format, by its first characters.
@@ -290,9 +292,9 @@ mod tests {
         let missing = HmacKey::from_env_with(Algorithm::HS256, "NOPE", |_| None).unwrap_err();
         assert_eq!(
             missing,
-            Error::Configuration {
-                reason: "environment variable NOPE is not set".into()
-            }
+            Error::Configuration(ConfigError::EnvVarMissing {
+                name: "NOPE".into()
+            })
         );
     }
 
@@ -318,10 +320,10 @@ mod tests {
             PublicKey::from_file(Algorithm::ES256, "/nonexistent/jwt-claims/key.pem").unwrap_err();
         assert_eq!(
             err,
-            Error::Configuration {
-                reason: "cannot read key file /nonexistent/jwt-claims/key.pem: entity not found"
-                    .into()
-            }
+            Error::Configuration(ConfigError::KeyFileUnreadable {
+                path: "/nonexistent/jwt-claims/key.pem".into(),
+                reason: "entity not found".into()
+            })
         );
     }
 

@@ -18,7 +18,7 @@ use jsonwebtoken::jwk::EllipticCurve;
 use jsonwebtoken::{DecodingKey, EncodingKey};
 use rsa::{BigUint, RsaPublicKey};
 
-use crate::{Algorithm, Error, KeyFamily};
+use crate::{Algorithm, ConfigError, Error, KeyFamily};
 
 /// The backend's name, for diagnostics.
 pub(crate) const BACKEND: &str = "rust-crypto";
@@ -280,8 +280,11 @@ impl Private {
     /// A fresh key pair from the system's secure random source. The
     /// RustCrypto provider cannot generate RSA keys.
     pub(crate) fn generate(algorithm: Algorithm) -> Result<Private, Error> {
-        let failed = |why: &str| Error::Configuration {
-            reason: format!("generating a {algorithm} key failed: {why}"),
+        let failed = |why: &str| {
+            Error::from(ConfigError::KeyGenerationFailed {
+                algorithm,
+                reason: why.into(),
+            })
         };
         let mut secret = zeroize::Zeroizing::new(vec![
             0u8;
