@@ -146,6 +146,10 @@ impl RequiredClaim {
 /// owns and no field may take.
 pub(crate) const REGISTERED_CLAIMS: [&str; 7] = ["iss", "sub", "aud", "exp", "nbf", "iat", "jti"];
 
+/// The most `leeway` a derived type may declare, in seconds: the runtime's
+/// `jwt_claims::MAX_LEEWAY` (5 minutes).
+pub(crate) const MAX_LEEWAY_SECS: u64 = 5 * 60;
+
 /// The algorithms of `algs = [...]`, with the list kept for spans.
 pub(crate) struct AlgorithmList {
     /// The list as written.
@@ -513,7 +517,8 @@ fn algorithm_list(value: &Value, errors: &mut Errors) -> Option<AlgorithmList> {
 }
 
 /// `ttl`, `leeway`, `max_age`: a duration string, in seconds; `ttl` and
-/// `max_age` must be longer than zero.
+/// `max_age` must be longer than zero, `leeway` at most
+/// [`MAX_LEEWAY_SECS`].
 fn duration(entry: &Entry, value: &Value, errors: &mut Errors) -> Option<u64> {
     let key = entry.key;
     let lit = string(value, key, errors)?;
@@ -532,6 +537,19 @@ fn duration(entry: &Entry, value: &Value, errors: &mut Errors) -> Option<u64> {
         errors.at(
             lit,
             format!("`{}` must be longer than zero: {why}", key.name()),
+        );
+        return None;
+    }
+    if key == Key::Leeway && secs > MAX_LEEWAY_SECS {
+        errors.at(
+            lit,
+            format!(
+                "`leeway = {:?}` is more than 5 minutes, the most a purpose may tolerate \
+                 (`jwt_claims::MAX_LEEWAY`): leeway keeps expired tokens alive that much longer; \
+                 for an issuer whose clock you cannot fix, opt out at run time with \
+                 `jwt_claims::dangerous::long_leeway_policy` or `jwt_claims::dangerous::long_leeway`",
+                lit.value()
+            ),
         );
         return None;
     }
@@ -811,6 +829,29 @@ mod tests {
             ]
         );
         assert_eq!(policy.leeway_secs, Some(0));
+    }
+
+    #[test]
+    fn leeway_is_capped_at_five_minutes() {
+        let (five_minutes, errors) =
+            policy(parse_quote! { #[jwt(leeway = "5m")] struct S { a: u8 } });
+        assert!(errors.is_empty());
+        assert_eq!(five_minutes.leeway_secs, Some(MAX_LEEWAY_SECS));
+        for (written, shown) in [("\"5m1s\"", "5m1s"), ("\"1d\"", "1d")] {
+            let lit: LitStr = syn::parse_str(written).unwrap();
+            let (longer, errors) =
+                policy(parse_quote! { #[jwt(leeway = #lit)] struct S { a: u8 } });
+            assert_eq!(
+                errors,
+                [format!(
+                    "`leeway = {shown:?}` is more than 5 minutes, the most a purpose may tolerate \
+                     (`jwt_claims::MAX_LEEWAY`): leeway keeps expired tokens alive that much longer; \
+                     for an issuer whose clock you cannot fix, opt out at run time with \
+                     `jwt_claims::dangerous::long_leeway_policy` or `jwt_claims::dangerous::long_leeway`"
+                )]
+            );
+            assert_eq!(longer.leeway_secs, None);
+        }
     }
 
     #[test]
