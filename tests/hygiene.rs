@@ -239,3 +239,52 @@ mod algorithm_names {
         assert_eq!(derived, Algorithm::ALL);
     }
 }
+
+/// `iss` and `aud` given as paths to constants: the expansion types them
+/// as `&'static str` without a name the user's items could capture.
+mod constant_paths {
+    #![allow(non_upper_case_globals)]
+
+    use jwt_claims::Claims;
+    use serde::{Deserialize, Serialize};
+
+    pub(crate) mod issuers {
+        pub(crate) const AUTH: &str = "https://auth.example.com";
+    }
+
+    const BILLING: &str = "billing";
+
+    /// Look-alikes: `Cow` and `Some`, constants named like bindings an
+    /// expansion might write (a binding cannot shadow a constant), and one
+    /// named like the constant this one writes. (A type named `str` is
+    /// left out: serde's expansion names `str`.)
+    struct Cow;
+    struct Some;
+    const issuer: &str = "captured";
+    const value: &str = "captured";
+    const __JWT_CLAIMS_STR: &str = "captured";
+
+    #[derive(Serialize, Deserialize, Claims)]
+    #[jwt(typ = "access", iss = issuers::AUTH, aud = [BILLING, "reports", crate::REPORTS])]
+    pub(super) struct Access {}
+
+    #[derive(Serialize, Deserialize, Claims)]
+    #[jwt(typ = "refresh", iss = self::issuers::AUTH, aud = BILLING)]
+    pub(super) struct Refresh {}
+
+    #[test]
+    fn constant_paths_reach_the_policy_whatever_is_in_scope() {
+        let _look_alikes = (Cow, Some, issuer, value, __JWT_CLAIMS_STR);
+        let access = Access::policy();
+        assert_eq!(access.issuer(), ::core::option::Option::Some(issuers::AUTH));
+        assert_eq!(
+            access.audiences().collect::<Vec<_>>(),
+            ["billing", "reports", "reports"]
+        );
+        let refresh = Refresh::policy();
+        assert_eq!(refresh.issuer(), access.issuer());
+        assert_eq!(refresh.audiences().collect::<Vec<_>>(), ["billing"]);
+    }
+}
+
+const REPORTS: &str = "reports";

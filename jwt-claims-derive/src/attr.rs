@@ -78,7 +78,7 @@ impl Key {
         match self {
             Key::Typ => "`typ = \"access\"`",
             Key::Aud => "`aud = \"billing\"` or `aud = [\"billing\", \"reports\"]`",
-            Key::Iss => "`iss = \"https://auth.example.com\"`",
+            Key::Iss => "`iss = \"https://auth.example.com\"` or `iss = AUTH_ISSUER`",
             Key::Alg => "`alg = \"ES256\"`",
             Key::Algs => "`algs = [\"ES256\", \"EdDSA\"]`",
             Key::Ttl => "`ttl = \"15m\"`",

@@ -14,7 +14,7 @@ use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Generics, Type};
 
-use crate::model::Claims;
+use crate::model::{Claims, PolicyStr};
 use crate::nested_type;
 use crate::serde_name::unraw;
 
@@ -151,8 +151,8 @@ fn policy_expr(model: &Claims<'_>) -> TokenStream {
             quote!(::jwt_claims::__private::Algorithm::#variant)
         })
         .collect();
-    let audiences = &policy.audiences;
-    let issuer = option(policy.issuer.as_ref().map(|issuer| quote!(#issuer)));
+    let audiences = policy.audiences.iter().map(policy_str);
+    let issuer = option(policy.issuer.as_ref().map(policy_str));
     let ttl = option(policy.ttl_secs.map(|secs| quote!(#secs)));
     let leeway = policy.leeway_secs.unwrap_or(0);
     let max_age = option(policy.max_age_secs.map(|secs| quote!(#secs)));
@@ -175,6 +175,32 @@ fn policy_expr(model: &Claims<'_>) -> TokenStream {
             claims: &[],
             wraps: #wraps,
         })
+    }
+}
+
+/// A policy string as the `&'static str` the runtime takes.
+///
+/// A path is given that type by a `const` in a block, so a constant of
+/// another type is a compile error on the path alone: the type's first
+/// token is spanned on the path's first token and its last on the path's
+/// last, so the compiler sees the type where the path is written. A `const`
+/// rather than a `let`: a binding cannot shadow a user's constant of the
+/// same name (E0530), an item in a block can, so the name is only taken
+/// for a path that is itself `__JWT_CLAIMS_STR`.
+fn policy_str(value: &PolicyStr) -> TokenStream {
+    match value {
+        PolicyStr::Literal(value) => quote!(#value),
+        PolicyStr::Const(path) => {
+            let mut spans = path.to_token_stream().into_iter().map(|tree| tree.span());
+            let first = spans.next().unwrap_or_else(Span::call_site);
+            let last = spans.last().unwrap_or(first);
+            let reference = quote_spanned!(first=> &'static ::core::primitive::);
+            let str = quote_spanned!(last=> str);
+            quote!({
+                const __JWT_CLAIMS_STR: #reference #str = #path;
+                __JWT_CLAIMS_STR
+            })
+        }
     }
 }
 
@@ -317,6 +343,54 @@ mod tests {
             })
         });
         assert!(expanded.contains(&expected), "{expanded}");
+    }
+
+    #[test]
+    fn paths_are_emitted_as_is_through_a_str_constant() {
+        let expanded = expand(parse_quote! {
+            #[jwt(typ = "access", iss = crate::issuers::AUTH, aud = [BILLING, "reports"])]
+            struct Access { org_id: u64 }
+        });
+        let expected = tokens(quote! {
+            audiences: &[
+                ::jwt_claims::__private::Cow::Borrowed({
+                    const __JWT_CLAIMS_STR: &'static ::core::primitive::str = BILLING;
+                    __JWT_CLAIMS_STR
+                }),
+                ::jwt_claims::__private::Cow::Borrowed("reports")
+            ],
+            issuer: ::core::option::Option::Some({
+                const __JWT_CLAIMS_STR: &'static ::core::primitive::str = crate::issuers::AUTH;
+                __JWT_CLAIMS_STR
+            }),
+        });
+        assert!(expanded.contains(&expected), "{expanded}");
+    }
+
+    #[test]
+    fn the_type_a_path_is_bound_to_is_placed_where_the_path_is_written() {
+        let path: syn::Path = syn::parse_str("crate::issuers::AUTH").unwrap();
+        let trees: Vec<TokenTree> = policy_str(&PolicyStr::Const(path.clone()))
+            .into_iter()
+            .collect();
+        let [TokenTree::Group(block)] = trees.as_slice() else {
+            panic!("expected one block: {trees:?}")
+        };
+        let trees: Vec<TokenTree> = block.stream().into_iter().collect();
+        let TokenTree::Ident(name) = &trees[1] else {
+            panic!("expected the constant: {trees:?}")
+        };
+        assert_eq!(name, "__JWT_CLAIMS_STR");
+        let place = |span: Span| {
+            let start = span.start();
+            (start.line, start.column)
+        };
+        // `const __JWT_CLAIMS_STR : & 'static :: core :: primitive :: str = path ; __JWT_CLAIMS_STR`
+        let reference = trees.iter().find(|tree| tree.to_string() == "&").unwrap();
+        let str = trees.iter().find(|tree| tree.to_string() == "str").unwrap();
+        let path_trees: Vec<TokenTree> = path.into_token_stream().into_iter().collect();
+        assert_eq!(place(reference.span()), place(path_trees[0].span()));
+        assert_eq!(place(str.span()), place(path_trees.last().unwrap().span()));
     }
 
     #[test]

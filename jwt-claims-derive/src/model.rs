@@ -8,7 +8,7 @@
 
 use proc_macro2::TokenStream;
 use quote::ToTokens;
-use syn::{Data, DeriveInput, Fields, Generics, Ident, LitStr, Type};
+use syn::{Data, DeriveInput, Fields, Generics, Ident, LitStr, Path, Type};
 
 use crate::attr::{ContainerAttrs, Entry, FieldAttrs, Key};
 use crate::duration;
@@ -150,6 +150,27 @@ pub(crate) const REGISTERED_CLAIMS: [&str; 7] = ["iss", "sub", "aud", "exp", "nb
 /// `jwt_claims::MAX_LEEWAY` (5 minutes).
 pub(crate) const MAX_LEEWAY_SECS: u64 = 5 * 60;
 
+/// A string of the policy (`iss`, an audience): a literal, checked here, or
+/// a path to a `const &str`, which the compiler type-checks and
+/// `Policy::check` checks the value of at run time.
+pub(crate) enum PolicyStr {
+    /// `"billing"`
+    Literal(String),
+    /// `BILLING`, `crate::audiences::BILLING`
+    Const(Path),
+}
+
+impl PolicyStr {
+    /// The literal's value; `None` for a path.
+    #[cfg(test)]
+    pub(crate) fn literal(&self) -> Option<&str> {
+        match self {
+            PolicyStr::Literal(value) => Some(value),
+            PolicyStr::Const(_) => None,
+        }
+    }
+}
+
 /// The algorithms of `algs = [...]`, with the list kept for spans.
 pub(crate) struct AlgorithmList {
     /// The list as written.
@@ -165,9 +186,9 @@ pub(crate) struct Policy {
     /// `typ`
     pub(crate) typ: Option<String>,
     /// `aud`, one or more.
-    pub(crate) audiences: Vec<String>,
+    pub(crate) audiences: Vec<PolicyStr>,
     /// `iss`
-    pub(crate) issuer: Option<String>,
+    pub(crate) issuer: Option<PolicyStr>,
     /// `alg`
     pub(crate) alg: Option<Algorithm>,
     /// `algs`
@@ -295,10 +316,7 @@ impl Policy {
                     policy.typ = string(value, Key::Typ, errors).and_then(|lit| typ(lit, errors))
                 }
                 Key::Aud => policy.audiences = audiences(value, errors),
-                Key::Iss => {
-                    policy.issuer =
-                        string(value, Key::Iss, errors).and_then(|lit| issuer(lit, errors))
-                }
+                Key::Iss => policy.issuer = issuer(value, errors),
                 Key::Alg => {
                     policy.alg =
                         string(value, Key::Alg, errors).and_then(|lit| algorithm(lit, errors))
@@ -417,30 +435,60 @@ fn typ(lit: &LitStr, errors: &mut Errors) -> Option<String> {
     Some(value)
 }
 
-/// `aud`: one string or a non-empty list of distinct, non-empty strings.
-fn audiences(value: &Value, errors: &mut Errors) -> Vec<String> {
-    let literals = match value {
-        Value::List(_) => string_list(value, Key::Aud, errors),
-        _ => string(value, Key::Aud, errors).map(|lit| vec![lit]),
+/// `aud`: one audience or a non-empty list of distinct ones, each a
+/// non-empty string or a path to a `const &str`.
+fn audiences(value: &Value, errors: &mut Errors) -> Vec<PolicyStr> {
+    const TAKES: &str = "`aud` takes a string, a path to a `const &str`, or a list of them, \
+                         like `aud = \"billing\"`, `aud = BILLING` or `aud = [BILLING, \"reports\"]`";
+    let elements: Vec<&Value> = match value {
+        Value::List(list) => list.elems.iter().collect(),
+        Value::Str(_) | Value::Path(_) => vec![value],
+        _ => {
+            errors.at(value, TAKES);
+            return Vec::new();
+        }
     };
-    let Some(literals) = literals else {
-        return Vec::new();
-    };
-    if literals.is_empty() {
+    if elements.is_empty() {
         errors.at(
             value,
             "`aud` needs at least one audience, like `aud = \"billing\"`: a token must say whom it is for (RFC 7519 §4.1.3)",
         );
     }
-    let mut audiences: Vec<String> = Vec::new();
+    let mut audiences: Vec<PolicyStr> = Vec::new();
     let mut valid = true;
-    for lit in literals {
-        let audience = lit.value();
-        if audience.is_empty() {
-            errors.at(lit, "an audience cannot be empty");
-            valid = false;
-        } else if audiences.contains(&audience) {
-            errors.at(lit, format!("duplicate audience {audience:?}"));
+    for element in elements {
+        let audience = match element {
+            Value::Str(lit) if lit.value().is_empty() => {
+                errors.at(lit, "an audience cannot be empty");
+                valid = false;
+                continue;
+            }
+            Value::Str(lit) => PolicyStr::Literal(lit.value()),
+            Value::Path(path) => match const_path(path, Key::Aud, errors) {
+                Some(audience) => audience,
+                None => {
+                    valid = false;
+                    continue;
+                }
+            },
+            _ => {
+                errors.at(
+                    element,
+                    "expected a string or a path to a `const &str` in `aud`, \
+                     like `aud = [\"billing\", \"reports\"]` or `aud = [BILLING, \"reports\"]`",
+                );
+                valid = false;
+                continue;
+            }
+        };
+        // Only what is written alike is known alike: a path's value is
+        // the compiler's, so a literal and a path are never compared.
+        if let Some(seen) = audiences.iter().find(|seen| same_written(seen, &audience)) {
+            let shown = match seen {
+                PolicyStr::Literal(value) => format!("{value:?}"),
+                PolicyStr::Const(path) => format!("`{}`", path_text(path)),
+            };
+            errors.at(element, format!("duplicate audience {shown}"));
             valid = false;
         } else {
             audiences.push(audience);
@@ -449,17 +497,60 @@ fn audiences(value: &Value, errors: &mut Errors) -> Vec<String> {
     if valid { audiences } else { Vec::new() }
 }
 
-/// `iss`: a non-empty string.
-fn issuer(lit: &LitStr, errors: &mut Errors) -> Option<String> {
-    let value = lit.value();
-    if value.is_empty() {
+/// Whether two policy strings are written the same: equal literals, or
+/// the same path.
+fn same_written(a: &PolicyStr, b: &PolicyStr) -> bool {
+    match (a, b) {
+        (PolicyStr::Literal(a), PolicyStr::Literal(b)) => a == b,
+        (PolicyStr::Const(a), PolicyStr::Const(b)) => path_text(a) == path_text(b),
+        _ => false,
+    }
+}
+
+/// A path as written, without spaces: `crate::issuers::AUTH`.
+fn path_text(path: &Path) -> String {
+    path.to_token_stream().to_string().replace(' ', "")
+}
+
+/// `iss`: a non-empty string or a path to a `const &str`.
+fn issuer(value: &Value, errors: &mut Errors) -> Option<PolicyStr> {
+    match value {
+        Value::Str(lit) if lit.value().is_empty() => {
+            errors.at(
+                lit,
+                "`iss` cannot be empty; omit it to leave the issuer to the verifier",
+            );
+            None
+        }
+        Value::Str(lit) => Some(PolicyStr::Literal(lit.value())),
+        Value::Path(path) => const_path(path, Key::Iss, errors),
+        _ => {
+            errors.at(
+                value,
+                "`iss` takes a string or a path to a `const &str`, \
+                 like `iss = \"https://auth.example.com\"` or `iss = AUTH_ISSUER`",
+            );
+            None
+        }
+    }
+}
+
+/// A path given for `key`, emitted as is. `Self` is refused: the policy is
+/// built in a `static`, where `Self` cannot be named (E0401).
+fn const_path(path: &Path, key: Key, errors: &mut Errors) -> Option<PolicyStr> {
+    let first = path.segments.first().map(|segment| &segment.ident);
+    if first.is_some_and(|ident| ident == "Self") {
         errors.at(
-            lit,
-            "`iss` cannot be empty; omit it to leave the issuer to the verifier",
+            path,
+            format!(
+                "`{}` cannot name a constant through `Self`: the policy is built in a `static`, \
+                 which cannot refer to `Self`; write the type's name, like `Access::ISSUER`",
+                key.name()
+            ),
         );
         return None;
     }
-    Some(value)
+    Some(PolicyStr::Const(path.clone()))
 }
 
 /// One algorithm name: case-sensitive (RFC 7515 §4.1.1), never `none`.
@@ -609,6 +700,20 @@ mod tests {
         policy(input).1
     }
 
+    /// A policy string as tests compare it: a literal's value, or
+    /// `const PATH` for a path.
+    fn shown(value: &PolicyStr) -> String {
+        match value {
+            PolicyStr::Literal(value) => value.clone(),
+            PolicyStr::Const(path) => format!("const {}", path_text(path)),
+        }
+    }
+
+    /// [`shown`] of each.
+    fn shown_all(values: &[PolicyStr]) -> Vec<String> {
+        values.iter().map(shown).collect()
+    }
+
     #[test]
     fn typ_jwt_is_refused_as_saying_nothing_about_the_purpose() {
         for typ in ["JWT", "jwt", "application/jwt"] {
@@ -635,8 +740,11 @@ mod tests {
         });
         assert_eq!(errors, Vec::<String>::new());
         assert_eq!(policy.typ.as_deref(), Some("access"));
-        assert_eq!(policy.audiences, ["billing", "reports"]);
-        assert_eq!(policy.issuer.as_deref(), Some("https://auth.example.com"));
+        assert_eq!(shown_all(&policy.audiences), ["billing", "reports"]);
+        assert_eq!(
+            policy.issuer.as_ref().and_then(PolicyStr::literal),
+            Some("https://auth.example.com")
+        );
         assert_eq!(policy.algorithms(), [Algorithm::ES256, Algorithm::EdDSA]);
         assert_eq!(policy.ttl_secs, Some(900));
         assert_eq!(policy.leeway_secs, Some(0));
@@ -654,23 +762,82 @@ mod tests {
             struct Access { org_id: u64 }
         });
         assert!(errors.is_empty());
-        assert_eq!(policy.audiences, ["billing"]);
+        assert_eq!(shown_all(&policy.audiences), ["billing"]);
         assert_eq!(policy.algorithms(), [Algorithm::HS256]);
     }
 
     #[test]
     fn wrong_value_kinds_say_what_the_key_takes() {
         assert_eq!(
-            errors(parse_quote! { #[jwt(typ = 5, iss = access)] struct S { a: u8 } }),
+            errors(parse_quote! { #[jwt(typ = 5, iss = 5)] struct S { a: u8 } }),
             [
                 "`typ` takes a string, like `typ = \"access\"`",
-                "`iss` takes a string, like `iss = \"https://auth.example.com\"`",
+                "`iss` takes a string or a path to a `const &str`, like `iss = \"https://auth.example.com\"` or `iss = AUTH_ISSUER`",
             ]
         );
         assert_eq!(
-            errors(parse_quote! { #[jwt(aud = billing)] struct S { a: u8 } }),
+            errors(parse_quote! { #[jwt(typ = access)] struct S { a: u8 } }),
+            ["`typ` takes a string, like `typ = \"access\"`"]
+        );
+        assert_eq!(
+            errors(parse_quote! { #[jwt(aud = 5, iss = ["https://i"])] struct S { a: u8 } }),
             [
-                "`aud` takes a string, like `aud = \"billing\"` or `aud = [\"billing\", \"reports\"]`"
+                "`aud` takes a string, a path to a `const &str`, or a list of them, like `aud = \"billing\"`, `aud = BILLING` or `aud = [BILLING, \"reports\"]`",
+                "`iss` takes a string or a path to a `const &str`, like `iss = \"https://auth.example.com\"` or `iss = AUTH_ISSUER`",
+            ]
+        );
+    }
+
+    #[test]
+    fn iss_and_aud_take_paths_to_constants_as_written() {
+        let (policy, errors) = policy(parse_quote! {
+            #[jwt(typ = "access", iss = crate::issuers::AUTH, aud = [BILLING, "reports", ::shared::AUD])]
+            struct S { a: u8 }
+        });
+        assert_eq!(errors, Vec::<String>::new());
+        assert_eq!(
+            policy.issuer.as_ref().map(shown).as_deref(),
+            Some("const crate::issuers::AUTH")
+        );
+        assert_eq!(
+            shown_all(&policy.audiences),
+            ["const BILLING", "reports", "const ::shared::AUD"]
+        );
+    }
+
+    #[test]
+    fn a_single_audience_may_be_a_path() {
+        let (policy, errors) = policy(parse_quote! { #[jwt(aud = BILLING)] struct S { a: u8 } });
+        assert!(errors.is_empty());
+        assert_eq!(shown_all(&policy.audiences), ["const BILLING"]);
+    }
+
+    #[test]
+    fn a_path_cannot_name_self_since_the_policy_is_a_static() {
+        assert_eq!(
+            errors(
+                parse_quote! { #[jwt(iss = Self::ISSUER, aud = [Self::AUD])] struct S { a: u8 } }
+            ),
+            [
+                "`iss` cannot name a constant through `Self`: the policy is built in a `static`, which cannot refer to `Self`; write the type's name, like `Access::ISSUER`",
+                "`aud` cannot name a constant through `Self`: the policy is built in a `static`, which cannot refer to `Self`; write the type's name, like `Access::ISSUER`",
+            ]
+        );
+    }
+
+    #[test]
+    fn duplicate_audiences_are_found_only_among_literals_and_among_identical_paths() {
+        assert_eq!(
+            errors(
+                parse_quote! { #[jwt(aud = [BILLING, "billing", a::B, a::B])] struct S { a: u8 } }
+            ),
+            ["duplicate audience `a::B`"]
+        );
+        assert_eq!(
+            errors(parse_quote! { #[jwt(aud = [BILLING, "", 5])] struct S { a: u8 } }),
+            [
+                "an audience cannot be empty",
+                "expected a string or a path to a `const &str` in `aud`, like `aud = [\"billing\", \"reports\"]` or `aud = [BILLING, \"reports\"]`",
             ]
         );
     }
@@ -713,7 +880,7 @@ mod tests {
         assert_eq!(
             errors(parse_quote! { #[jwt(aud = ["billing", 5])] struct S { a: u8 } }),
             [
-                "expected a string in `aud`, like `aud = \"billing\"` or `aud = [\"billing\", \"reports\"]`"
+                "expected a string or a path to a `const &str` in `aud`, like `aud = [\"billing\", \"reports\"]` or `aud = [BILLING, \"reports\"]`"
             ]
         );
     }

@@ -56,7 +56,13 @@ impl Parse for Value {
                 lit => Value::Lit(lit),
             });
         }
-        if input.peek(Ident) || input.peek(Token![::]) {
+        let starts_path = input.peek(Ident)
+            || input.peek(Token![::])
+            || input.peek(Token![crate])
+            || input.peek(Token![self])
+            || input.peek(Token![super])
+            || input.peek(Token![Self]);
+        if starts_path {
             return Path::parse_mod_style(input).map(Value::Path);
         }
         Err(input.error("expected a string, a number, a name or a list in brackets"))
@@ -115,6 +121,14 @@ mod tests {
             kind(quote!(::jwt_claims::Algorithm)),
             ("path", ":: jwt_claims :: Algorithm".to_owned())
         );
+        for path in [
+            quote!(crate::issuers::AUTH),
+            quote!(self::AUTH),
+            quote!(super::AUTH),
+            quote!(Self::AUTH),
+        ] {
+            assert_eq!(kind(path.clone()), ("path", path.to_string()));
+        }
         assert_eq!(
             kind(quote!(["billing", 5, sub, []])),
             ("list", "[\"billing\" , 5 , sub , []]".to_owned())
