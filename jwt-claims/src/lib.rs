@@ -87,7 +87,8 @@ pub use jwt::verifier::{DEFAULT_CLOCK_SKEW, Verifier, VerifierBuilder};
 #[cfg(feature = "remote-jwks")]
 pub use key::remote::{RemoteJwks, RemoteJwksBuilder};
 pub use key::{
-    HmacKey, JwkSet, PrivateKey, PublicKey, SigningKey, SkipReason, SkippedKey, VerifyingKey,
+    HmacKey, JwkSet, KeyProvider, PrivateKey, PublicKey, SigningKey, SkipReason, SkippedKey,
+    VerifyingKey,
 };
 
 /// The crypto backend this build signs and verifies with: `"aws-lc-rs"`

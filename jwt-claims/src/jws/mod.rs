@@ -34,10 +34,8 @@ use crate::{Algorithm, ConfigError, Error};
 
 pub use self::sign::sign;
 pub(crate) use self::sign::{sign_json, sign_payload, write_header_json};
-#[cfg(feature = "remote-jwks")]
-pub(crate) use self::verify::Keys;
 pub(crate) use self::verify::{
-    Checked, ContentTypeRule, KeySource, Rules, TypeRule, check_key_ids, verify,
+    Checked, ContentTypeRule, KeySource, Keys, Rules, TypeRule, check_key_ids, verify,
 };
 
 /// The default size limit: 64 KiB.

@@ -87,7 +87,6 @@ pub(crate) trait KeySource {
 /// Keys a [`KeySource`] hands out: borrowed, or a shared snapshot.
 pub(crate) enum Keys<'k> {
     Borrowed(&'k [VerifyingKey]),
-    #[cfg_attr(not(feature = "remote-jwks"), allow(dead_code))]
     Shared(Arc<[VerifyingKey]>),
 }
 

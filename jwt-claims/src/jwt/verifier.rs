@@ -14,7 +14,7 @@ use crate::jwt::policy::MAX_LEEWAY;
 use crate::jwt::purpose::{PurposeId, PurposeMap};
 use crate::jwt::validation::{self, Context};
 use crate::key::{PublicKey, VerifyingKey};
-use crate::{Claims, ConfigError, Decoded, Error, Policy, RuntimePurpose};
+use crate::{Claims, ConfigError, Decoded, Error, KeyProvider, Policy, RuntimePurpose};
 
 /// Decodes tokens of any purpose, each with its own policy and keys.
 ///
@@ -72,29 +72,27 @@ pub struct Verifier {
 /// alive past its expiry by default), only an explicit leeway extends it.
 pub const DEFAULT_CLOCK_SKEW: Duration = Duration::from_secs(60);
 
-/// The keys of one purpose: configured, or fetched from a `jwks_uri`.
+/// The keys of one purpose: configured, or from a provider (a remote JWK
+/// Set, a set refreshed in the background).
 #[derive(Clone)]
 enum PurposeKeys {
     Static(Vec<VerifyingKey>),
-    #[cfg(feature = "remote-jwks")]
-    Remote(crate::RemoteJwks),
+    Provider(Arc<dyn KeyProvider>),
 }
 
 impl PurposeKeys {
-    /// The configured keys; `None` for a remote set.
+    /// The configured keys; `None` for a provider's.
     fn configured(&self) -> Option<&[VerifyingKey]> {
         match self {
             PurposeKeys::Static(keys) => Some(keys),
-            #[cfg(feature = "remote-jwks")]
-            PurposeKeys::Remote(_) => None,
+            PurposeKeys::Provider(_) => None,
         }
     }
 
     fn source(&self) -> &dyn KeySource {
         match self {
             PurposeKeys::Static(keys) => keys,
-            #[cfg(feature = "remote-jwks")]
-            PurposeKeys::Remote(remote) => remote,
+            PurposeKeys::Provider(provider) => provider,
         }
     }
 }
@@ -524,8 +522,7 @@ impl VerifierBuilder {
         });
         match &mut registration.keys {
             PurposeKeys::Static(configured) => configured.extend(keys),
-            #[cfg(feature = "remote-jwks")]
-            PurposeKeys::Remote(_) => registration.conflict = true,
+            PurposeKeys::Provider(_) => registration.conflict = true,
         }
         self
     }
@@ -534,7 +531,7 @@ impl VerifierBuilder {
     /// a URL, instead of configured keys.
     #[cfg(feature = "remote-jwks")]
     pub fn remote_key_set<T: Claims>(self, keys: crate::RemoteJwks) -> VerifierBuilder {
-        self.add_remote(PurposeId::of::<T>(), T::policy(), keys)
+        self.key_provider::<T>(Arc::new(keys))
     }
 
     /// Takes a runtime purpose's keys from a remote JWK Set.
@@ -544,21 +541,35 @@ impl VerifierBuilder {
         purpose: &RuntimePurpose,
         keys: crate::RemoteJwks,
     ) -> VerifierBuilder {
-        self.add_remote(purpose.id(), purpose.policy(), keys)
+        self.purpose_key_provider(purpose, Arc::new(keys))
     }
 
-    #[cfg(feature = "remote-jwks")]
-    fn add_remote(
+    /// Takes purpose `T`'s keys from `provider`, instead of configured
+    /// keys: e.g. a JWK Set an async runtime refreshes in the background.
+    pub fn key_provider<T: Claims>(self, provider: Arc<dyn KeyProvider>) -> VerifierBuilder {
+        self.add_provider(PurposeId::of::<T>(), T::policy(), provider)
+    }
+
+    /// Takes a runtime purpose's keys from `provider`.
+    pub fn purpose_key_provider(
+        self,
+        purpose: &RuntimePurpose,
+        provider: Arc<dyn KeyProvider>,
+    ) -> VerifierBuilder {
+        self.add_provider(purpose.id(), purpose.policy(), provider)
+    }
+
+    fn add_provider(
         mut self,
         id: PurposeId,
         policy: &Policy,
-        keys: crate::RemoteJwks,
+        provider: Arc<dyn KeyProvider>,
     ) -> VerifierBuilder {
         let replaced = self.purposes.insert(
             id,
             Registration {
                 policy: policy.clone(),
-                keys: PurposeKeys::Remote(keys),
+                keys: PurposeKeys::Provider(provider),
                 conflict: false,
             },
         );

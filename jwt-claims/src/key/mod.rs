@@ -14,6 +14,7 @@ mod jwk;
 mod jwks;
 mod pem;
 mod private;
+mod provider;
 mod public;
 #[cfg(feature = "remote-jwks")]
 pub(crate) mod remote;
@@ -27,6 +28,7 @@ use chrono::{DateTime, Utc};
 pub use self::hmac::HmacKey;
 pub use self::jwks::{JwkSet, SkipReason, SkippedKey};
 pub use self::private::PrivateKey;
+pub use self::provider::KeyProvider;
 #[cfg(all(feature = "rust_crypto", not(feature = "aws_lc_rs")))]
 pub(crate) use self::public::MAX_RSA_BITS;
 pub use self::public::PublicKey;

@@ -252,15 +252,14 @@ impl core::fmt::Debug for RemoteJwks {
     }
 }
 
-/// The JWS layer asks a remote set for keys only after a token's structure
-/// and header have passed.
-impl crate::jws::KeySource for RemoteJwks {
-    fn current(&self) -> Result<crate::jws::Keys<'_>, Error> {
-        self.keys().map(crate::jws::Keys::Shared)
+/// A remote set refreshes on the decoding thread, within its cooldown.
+impl crate::KeyProvider for RemoteJwks {
+    fn keys(&self) -> Result<Arc<[VerifyingKey]>, Error> {
+        RemoteJwks::keys(self)
     }
 
-    fn refresh_for_unknown_kid(&self) -> bool {
-        RemoteJwks::refresh_for_unknown_kid(self)
+    fn unknown_kid(&self) -> bool {
+        self.refresh_for_unknown_kid()
     }
 }
 
