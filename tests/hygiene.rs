@@ -272,6 +272,11 @@ mod constant_paths {
     #[jwt(typ = "refresh", iss = self::issuers::AUTH, aud = BILLING)]
     pub(super) struct Refresh {}
 
+    /// A third-party purpose: untyped, with a required private claim.
+    #[derive(Serialize, Deserialize, Claims)]
+    #[jwt(dangerous_untyped, iss = issuers::AUTH, aud = BILLING, claim(token_use = "access"))]
+    pub(super) struct ThirdParty {}
+
     #[test]
     fn constant_paths_reach_the_policy_whatever_is_in_scope() {
         let _look_alikes = (Cow, Some, issuer, value, __JWT_CLAIMS_STR);
@@ -284,6 +289,16 @@ mod constant_paths {
         let refresh = Refresh::policy();
         assert_eq!(refresh.issuer(), access.issuer());
         assert_eq!(refresh.audiences().collect::<Vec<_>>(), ["billing"]);
+
+        let third_party = ThirdParty::policy();
+        assert_eq!(third_party.token_type(), ::core::option::Option::None);
+        assert_eq!(third_party.issuer(), access.issuer());
+        let claims: Vec<(&str, &str)> = third_party
+            .claims()
+            .iter()
+            .map(|claim| (claim.name(), claim.value()))
+            .collect();
+        assert_eq!(claims, [("token_use", "access")]);
     }
 }
 

@@ -7,9 +7,11 @@
 //! on their own, so one malformed value does not hide the mistakes after it.
 
 use proc_macro2::{Group, Ident, TokenStream, TokenTree};
+use quote::ToTokens;
+use syn::ext::IdentExt;
 use syn::meta::ParseNestedMeta;
 use syn::parse::{ParseStream, Parser};
-use syn::{Attribute, Path, Token, token};
+use syn::{Attribute, LitStr, Path, Token, parenthesized, token};
 
 use crate::errors::Errors;
 use crate::value::Value;
@@ -38,13 +40,19 @@ pub(crate) enum Key {
     MaxAge,
     /// `require = [...]`: registered claims that must be present.
     Require,
+    /// `claim(name = "value", ...)`: private claims that must have exactly
+    /// these values.
+    Claim,
     /// `wraps`: the payload is another token (RFC 7519 §5.2), not claims.
     Wraps,
+    /// `dangerous_untyped`: in place of `typ`, accepts a third-party
+    /// issuer's tokens with `typ: "JWT"` or none.
+    DangerousUntyped,
 }
 
 impl Key {
     /// Every key, in the order the unknown-key message lists them.
-    pub(crate) const ALL: [Key; 10] = [
+    pub(crate) const ALL: [Key; 12] = [
         Key::Typ,
         Key::Aud,
         Key::Iss,
@@ -54,7 +62,9 @@ impl Key {
         Key::Leeway,
         Key::MaxAge,
         Key::Require,
+        Key::Claim,
         Key::Wraps,
+        Key::DangerousUntyped,
     ];
 
     /// The key as written in the attribute.
@@ -69,7 +79,9 @@ impl Key {
             Key::Leeway => "leeway",
             Key::MaxAge => "max_age",
             Key::Require => "require",
+            Key::Claim => "claim",
             Key::Wraps => "wraps",
+            Key::DangerousUntyped => "dangerous_untyped",
         }
     }
 
@@ -85,8 +97,17 @@ impl Key {
             Key::Leeway => "`leeway = \"30s\"`",
             Key::MaxAge => "`max_age = \"1h\"`",
             Key::Require => "`require = [\"sub\", \"jti\"]`",
-            Key::Wraps => "`wraps`",
+            Key::Claim => "`claim(token_use = \"access\")`",
+            Key::Wraps => "`#[jwt(typ = \"...\", wraps)]`",
+            Key::DangerousUntyped => {
+                "`#[jwt(dangerous_untyped, iss = \"https://issuer.example.com\", aud = \"...\")]`"
+            }
         }
+    }
+
+    /// Whether the key is a flag, whose presence is its value.
+    const fn is_flag(self) -> bool {
+        matches!(self, Key::Wraps | Key::DangerousUntyped)
     }
 
     /// The key spelled `name`, if it is one of ours.
@@ -107,6 +128,8 @@ impl Key {
             "clock_skew" | "skew" => Some(Key::Leeway),
             "maxage" | "max_lifetime" => Some(Key::MaxAge),
             "required" | "requires" => Some(Key::Require),
+            "claims" | "required_claim" | "required_claims" => Some(Key::Claim),
+            "untyped" | "no_typ" => Some(Key::DangerousUntyped),
             _ => None,
         }
     }
@@ -122,10 +145,31 @@ pub(crate) struct Entry {
     pub(crate) value: Option<Value>,
 }
 
+/// One `name = value` of `claim(...)`.
+pub(crate) struct ClaimEntry {
+    /// The claim's name as written.
+    pub(crate) name: ClaimName,
+    /// The value; `None` when it was missing or unparsable (already reported).
+    pub(crate) value: Option<Value>,
+}
+
+/// The name of a required claim: an identifier, or a string for names
+/// that are none (`"custom:tenant"`).
+pub(crate) enum ClaimName {
+    /// `token_use`
+    Ident(Ident),
+    /// `"custom:tenant"`
+    Str(LitStr),
+}
+
 /// Everything the struct's `#[jwt(...)]` attributes say, in source order.
 pub(crate) struct ContainerAttrs {
     /// Each key at most once: later duplicates are reported and dropped.
+    /// `claim` has one entry however often it is written; its claims are
+    /// in `claims`.
     pub(crate) entries: Vec<Entry>,
+    /// The `name = value` pairs of every `claim(...)`, in source order.
+    pub(crate) claims: Vec<ClaimEntry>,
     /// Whether there was any `#[jwt]` attribute on the struct at all.
     pub(crate) found: bool,
     /// Whether every attribute could be read to its end; when not, keys
@@ -139,6 +183,7 @@ impl ContainerAttrs {
     pub(crate) fn read(attrs: &[Attribute], errors: &mut Errors) -> ContainerAttrs {
         let mut read = ContainerAttrs {
             entries: Vec::new(),
+            claims: Vec::new(),
             found: false,
             complete: true,
         };
@@ -170,18 +215,29 @@ impl ContainerAttrs {
             return Ok(());
         };
         let ident = meta.path.require_ident()?.clone();
-        if key == Key::Wraps {
-            // A flag: its presence is the value.
+        if key.is_flag() {
             if meta.input.peek(Token![=]) || meta.input.peek(token::Paren) {
                 skip_value(meta.input)?;
                 errors.at(
                     &ident,
-                    "`wraps` takes no value: write `#[jwt(typ = \"...\", wraps)]`",
+                    format!("`{name}` takes no value: write {}", key.example()),
                 );
             }
             if self.get(key).is_some() {
-                errors.at(&ident, "duplicate jwt attribute `wraps`");
+                errors.at(&ident, format!("duplicate jwt attribute `{name}`"));
             } else {
+                self.entries.push(Entry {
+                    key,
+                    ident,
+                    value: None,
+                });
+            }
+            return Ok(());
+        }
+        if key == Key::Claim {
+            self.read_claims(meta, &ident, errors)?;
+            // Several `claim(...)` add up; the entry records the first.
+            if self.get(key).is_none() {
                 self.entries.push(Entry {
                     key,
                     ident,
@@ -204,6 +260,137 @@ impl ContainerAttrs {
             self.entries.push(Entry { key, ident, value });
         }
         Ok(())
+    }
+
+    /// Reads the `(name = value, ...)` after `claim`, reporting each
+    /// malformed pair and carrying on with the next.
+    fn read_claims(
+        &mut self,
+        meta: &ParseNestedMeta<'_>,
+        ident: &Ident,
+        errors: &mut Errors,
+    ) -> syn::Result<()> {
+        const USAGE: &str = "like `claim(token_use = \"access\")`";
+        if !meta.input.peek(token::Paren) {
+            let value = take_until_comma(meta.input)?;
+            let message = format!("`claim` takes claims and their values in parentheses, {USAGE}");
+            if value.is_empty() {
+                errors.at(ident, message);
+            } else {
+                errors.at(value, message);
+            }
+            return Ok(());
+        }
+        let content;
+        let paren = parenthesized!(content in meta.input);
+        if content.is_empty() {
+            errors.at_span(
+                paren.span.join(),
+                format!("`claim()` is empty: name a claim and the value it must have, {USAGE}"),
+            );
+        }
+        while !content.is_empty() {
+            let pair = take_until_comma(&content)?;
+            let comma: Option<Token![,]> = content.parse()?;
+            if pair.is_empty() {
+                errors.at(comma, format!("expected a claim before `,`, {USAGE}"));
+                continue;
+            }
+            if let Some(claim) = claim_entry(pair, errors) {
+                self.claims.push(claim);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One `name = value` of `claim(...)`, or `None` when it is malformed
+/// (reported).
+fn claim_entry(pair: TokenStream, errors: &mut Errors) -> Option<ClaimEntry> {
+    let parse_name = |input: ParseStream<'_>| {
+        let name = if input.peek(LitStr) {
+            ClaimName::Str(input.parse()?)
+        } else {
+            ClaimName::Ident(Ident::parse_any(input)?)
+        };
+        let rest: TokenStream = input.parse()?;
+        Ok((name, rest))
+    };
+    let Ok((name, rest)) = parse_name.parse2(pair.clone()) else {
+        errors.at(
+            pair,
+            "expected a claim name and its value, like `claim(token_use = \"access\")` \
+             or `claim(\"custom:tenant\" = \"acme\")`",
+        );
+        return None;
+    };
+    let shown = name.value();
+    let example = format!("`claim({} = \"...\")`", name.written());
+    let mut rest = rest.into_iter();
+    let eq = match rest.next() {
+        Some(TokenTree::Punct(punct)) if punct.as_char() == '=' => punct,
+        None => {
+            errors.at(
+                &name,
+                format!("claim `{shown}` needs the value it must have, like {example}"),
+            );
+            return Some(ClaimEntry { name, value: None });
+        }
+        Some(_) => {
+            errors.at(
+                pair,
+                format!("malformed claim `{shown}`; expected something like {example}"),
+            );
+            return Some(ClaimEntry { name, value: None });
+        }
+    };
+    let tokens: TokenStream = rest.collect();
+    if tokens.is_empty() {
+        errors.at(
+            eq,
+            format!("claim `{shown}` needs a value after `=`, like {example}"),
+        );
+        return Some(ClaimEntry { name, value: None });
+    }
+    match syn::parse2::<Value>(tokens.clone()) {
+        Ok(value) => Some(ClaimEntry {
+            name,
+            value: Some(value),
+        }),
+        Err(_) => {
+            errors.at(
+                tokens,
+                format!("malformed value of claim `{shown}`; expected a string, like {example}"),
+            );
+            Some(ClaimEntry { name, value: None })
+        }
+    }
+}
+
+impl ClaimName {
+    /// The claim's member name: the identifier without `r#`, or the string.
+    pub(crate) fn value(&self) -> String {
+        match self {
+            ClaimName::Ident(ident) => crate::serde_name::unraw(ident),
+            ClaimName::Str(lit) => lit.value(),
+        }
+    }
+
+    /// The name as written, for examples in messages.
+    pub(crate) fn written(&self) -> String {
+        match self {
+            ClaimName::Ident(ident) => ident.to_string(),
+            ClaimName::Str(lit) => format!("{:?}", lit.value()),
+        }
+    }
+}
+
+impl ToTokens for ClaimName {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        match self {
+            ClaimName::Ident(ident) => ident.to_tokens(tokens),
+            ClaimName::Str(lit) => lit.to_tokens(tokens),
+        }
     }
 }
 
@@ -387,7 +574,6 @@ fn path_name(path: &Path) -> String {
 
 #[cfg(test)]
 mod tests {
-    use quote::ToTokens;
     use syn::{DeriveInput, parse_quote};
 
     use super::*;
@@ -445,7 +631,7 @@ mod tests {
         assert_eq!(
             errors,
             [
-                "unknown jwt attribute `foo`; expected one of: typ, aud, iss, alg, algs, ttl, leeway, max_age, require, wraps"
+                "unknown jwt attribute `foo`; expected one of: typ, aud, iss, alg, algs, ttl, leeway, max_age, require, claim, wraps, dangerous_untyped"
             ]
         );
         assert!(attrs.get(Key::Typ).is_some());
@@ -460,8 +646,8 @@ mod tests {
         assert_eq!(
             errors,
             [
-                "unknown jwt attribute `audience`; expected one of: typ, aud, iss, alg, algs, ttl, leeway, max_age, require, wraps (did you mean `aud`?)",
-                "unknown jwt attribute `type`; expected one of: typ, aud, iss, alg, algs, ttl, leeway, max_age, require, wraps (did you mean `typ`?)",
+                "unknown jwt attribute `audience`; expected one of: typ, aud, iss, alg, algs, ttl, leeway, max_age, require, claim, wraps, dangerous_untyped (did you mean `aud`?)",
+                "unknown jwt attribute `type`; expected one of: typ, aud, iss, alg, algs, ttl, leeway, max_age, require, claim, wraps, dangerous_untyped (did you mean `typ`?)",
             ]
         );
     }
@@ -583,6 +769,111 @@ mod tests {
         );
         assert!(attrs.found);
         assert!(!attrs.complete);
+    }
+
+    #[test]
+    fn flags_take_no_value_and_appear_once() {
+        let (attrs, errors) = read(parse_quote! {
+            #[jwt(dangerous_untyped = true, wraps(x), dangerous_untyped)]
+            struct Access;
+        });
+        assert_eq!(
+            errors,
+            [
+                "`dangerous_untyped` takes no value: write `#[jwt(dangerous_untyped, iss = \"https://issuer.example.com\", aud = \"...\")]`",
+                "`wraps` takes no value: write `#[jwt(typ = \"...\", wraps)]`",
+                "duplicate jwt attribute `dangerous_untyped`",
+            ]
+        );
+        assert!(attrs.get(Key::DangerousUntyped).is_some());
+        assert!(attrs.complete);
+    }
+
+    #[test]
+    fn untyped_and_claims_are_suggested_for_near_misses() {
+        let (_, errors) = read(parse_quote! {
+            #[jwt(untyped, claims(token_use = "access"))]
+            struct Access;
+        });
+        let expected = Key::ALL.map(Key::name).join(", ");
+        assert_eq!(
+            errors,
+            [
+                format!(
+                    "unknown jwt attribute `untyped`; expected one of: {expected} (did you mean `dangerous_untyped`?)"
+                ),
+                format!(
+                    "unknown jwt attribute `claims`; expected one of: {expected} (did you mean `claim`?)"
+                ),
+            ]
+        );
+    }
+
+    /// The `(name, value)` of each claim read, as token strings.
+    fn claims_of(attrs: &ContainerAttrs) -> Vec<(String, String)> {
+        attrs
+            .claims
+            .iter()
+            .map(|claim| {
+                let value = claim
+                    .value
+                    .as_ref()
+                    .map(|value| value.to_token_stream().to_string());
+                (claim.name.value(), value.unwrap_or_default())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn claims_are_read_from_every_claim_key_with_one_entry() {
+        let (attrs, errors) = read(parse_quote! {
+            #[jwt(claim(token_use = "access", r#type = "user",), typ = "a")]
+            #[jwt(claim("custom:tenant" = "acme"))]
+            struct Access;
+        });
+        assert_eq!(errors, Vec::<String>::new());
+        let pair = |name: &str, value: &str| (name.to_owned(), value.to_owned());
+        assert_eq!(
+            claims_of(&attrs),
+            [
+                pair("token_use", "\"access\""),
+                pair("type", "\"user\""),
+                pair("custom:tenant", "\"acme\""),
+            ]
+        );
+        let claim_entries = attrs.entries.iter().filter(|entry| entry.key == Key::Claim);
+        assert_eq!(claim_entries.count(), 1);
+        assert!(attrs.get(Key::Typ).is_some());
+    }
+
+    #[test]
+    fn malformed_claims_are_each_reported_and_reading_continues() {
+        let (attrs, errors) = read(parse_quote! {
+            #[jwt(claim = "token_use", claim, claim())]
+            #[jwt(claim(a, b =, 5 = "x", c:d = "x", e = "x" "y",, f = "ok"), typ = "a")]
+            struct Access;
+        });
+        assert_eq!(
+            errors,
+            [
+                "`claim` takes claims and their values in parentheses, like `claim(token_use = \"access\")`",
+                "`claim` takes claims and their values in parentheses, like `claim(token_use = \"access\")`",
+                "`claim()` is empty: name a claim and the value it must have, like `claim(token_use = \"access\")`",
+                "claim `a` needs the value it must have, like `claim(a = \"...\")`",
+                "claim `b` needs a value after `=`, like `claim(b = \"...\")`",
+                "expected a claim name and its value, like `claim(token_use = \"access\")` or `claim(\"custom:tenant\" = \"acme\")`",
+                "malformed claim `c`; expected something like `claim(c = \"...\")`",
+                "malformed value of claim `e`; expected a string, like `claim(e = \"...\")`",
+                "expected a claim before `,`, like `claim(token_use = \"access\")`",
+            ]
+        );
+        let names: Vec<String> = claims_of(&attrs)
+            .into_iter()
+            .map(|(name, _)| name)
+            .collect();
+        assert_eq!(names, ["a", "b", "c", "e", "f"]);
+        assert!(attrs.complete);
+        assert!(attrs.get(Key::Typ).is_some());
     }
 
     /// Reads the `#[jwt]` attributes of the first field of `input`.

@@ -160,6 +160,10 @@ fn policy_expr(model: &Claims<'_>) -> TokenStream {
         let variant = format_ident!("{}", claim.variant());
         quote!(::jwt_claims::__private::RegisteredClaim::#variant)
     });
+    let claims = policy.claims.iter().map(|claim| {
+        let (name, value) = (&claim.name, &claim.value);
+        quote!(::jwt_claims::__private::claim(#name, #value))
+    });
     let wraps = policy.wraps;
     quote! {
         ::jwt_claims::__private::policy(::jwt_claims::__private::DerivedPolicy {
@@ -172,7 +176,9 @@ fn policy_expr(model: &Claims<'_>) -> TokenStream {
             leeway_secs: #leeway,
             max_age_secs: #max_age,
             required: &[#(#required),*],
-            claims: &[],
+            // `claim(..)` is a `const fn` call, which is not promoted to a
+            // `static` like a literal: the inline `const` makes the slice one.
+            claims: const { &[#(#claims),*] },
             wraps: #wraps,
         })
     }
@@ -304,7 +310,7 @@ mod tests {
                             leeway_secs: 0u64,
                             max_age_secs: ::core::option::Option::None,
                             required: &[],
-                            claims: &[],
+                            claims: const { &[] },
                             wraps: false,
                         });
                     &POLICY
@@ -338,9 +344,55 @@ mod tests {
                     ::jwt_claims::__private::RegisteredClaim::Subject,
                     ::jwt_claims::__private::RegisteredClaim::JwtId
                 ],
-                claims: &[],
+                claims: const { &[] },
                 wraps: false,
             })
+        });
+        assert!(expanded.contains(&expected), "{expanded}");
+    }
+
+    #[test]
+    fn an_untyped_purpose_declares_no_typ_and_its_required_claims() {
+        let expanded = expand(parse_quote! {
+            #[jwt(dangerous_untyped, iss = "https://cognito-idp.example.com/pool", aud = "my-client")]
+            #[jwt(claim(token_use = "access", "custom:tenant" = "acme"))]
+            struct CognitoAccess { username: String }
+        });
+        let expected = tokens(quote! {
+            ::jwt_claims::__private::policy(::jwt_claims::__private::DerivedPolicy {
+                name: ::core::concat!(::core::module_path!(), "::", "CognitoAccess"),
+                typ: ::core::option::Option::None,
+                audiences: &[::jwt_claims::__private::Cow::Borrowed("my-client")],
+                issuer: ::core::option::Option::Some("https://cognito-idp.example.com/pool"),
+                algorithms: &[],
+                ttl_secs: ::core::option::Option::None,
+                leeway_secs: 0u64,
+                max_age_secs: ::core::option::Option::None,
+                required: &[],
+                claims: const {
+                    &[
+                        ::jwt_claims::__private::claim("token_use", "access"),
+                        ::jwt_claims::__private::claim("custom:tenant", "acme")
+                    ]
+                },
+                wraps: false,
+            })
+        });
+        assert!(expanded.contains(&expected), "{expanded}");
+    }
+
+    #[test]
+    fn a_typed_purpose_may_require_claims_too() {
+        let expanded = expand(parse_quote! {
+            #[jwt(typ = "access", aud = "billing", claim(tier = "gold"))]
+            struct Access { org_id: u64 }
+        });
+        let expected = tokens(quote! {
+            typ: ::core::option::Option::Some("access"),
+        });
+        assert!(expanded.contains(&expected), "{expanded}");
+        let expected = tokens(quote! {
+            claims: const { &[::jwt_claims::__private::claim("tier", "gold")] },
         });
         assert!(expanded.contains(&expected), "{expanded}");
     }

@@ -10,7 +10,7 @@ use proc_macro2::TokenStream;
 use quote::ToTokens;
 use syn::{Data, DeriveInput, Fields, Generics, Ident, LitStr, Path, Type};
 
-use crate::attr::{ContainerAttrs, Entry, FieldAttrs, Key};
+use crate::attr::{ClaimEntry, ContainerAttrs, Entry, FieldAttrs, Key};
 use crate::duration;
 use crate::errors::Errors;
 use crate::nested_type::{self, Holding};
@@ -171,6 +171,14 @@ impl PolicyStr {
     }
 }
 
+/// A private claim `claim(...)` requires, with the exact value it must have.
+pub(crate) struct ClaimValue {
+    /// The member name, like `token_use`.
+    pub(crate) name: String,
+    /// The value, like `access`.
+    pub(crate) value: String,
+}
+
 /// The algorithms of `algs = [...]`, with the list kept for spans.
 pub(crate) struct AlgorithmList {
     /// The list as written.
@@ -201,8 +209,12 @@ pub(crate) struct Policy {
     pub(crate) max_age_secs: Option<u64>,
     /// `require`
     pub(crate) required: Vec<RequiredClaim>,
+    /// `claim(...)`, in the order written.
+    pub(crate) claims: Vec<ClaimValue>,
     /// `wraps`: the payload is a token of the single field's purpose.
     pub(crate) wraps: bool,
+    /// `dangerous_untyped`: tokens with `typ: "JWT"` or no `typ` are accepted.
+    pub(crate) untyped: bool,
 }
 
 impl Policy {
@@ -326,10 +338,12 @@ impl Policy {
                 Key::Leeway => policy.leeway_secs = duration(entry, value, errors),
                 Key::MaxAge => policy.max_age_secs = duration(entry, value, errors),
                 Key::Require => policy.required = required_claims(value, errors),
-                Key::Wraps => {}
+                Key::Claim | Key::Wraps | Key::DangerousUntyped => {}
             }
         }
+        policy.claims = claim_values(&attrs.claims, errors);
         policy.wraps = attrs.get(Key::Wraps).is_some();
+        policy.untyped = attrs.get(Key::DangerousUntyped).is_some();
         policy
     }
 }
@@ -428,7 +442,9 @@ fn typ(lit: &LitStr, errors: &mut Errors) -> Option<String> {
         errors.at(
             lit,
             "`typ = \"JWT\"` says only that this is a JWT, not what it is for: name the purpose, \
-             like `typ = \"access\"` (RFC 8725 §3.11)",
+             like `typ = \"access\"` (RFC 8725 §3.11); to verify a third-party issuer's tokens \
+             that carry `typ: \"JWT\"`, write `dangerous_untyped` in place of `typ`, with `iss` \
+             and `aud`",
         );
         return None;
     }
@@ -551,6 +567,60 @@ fn const_path(path: &Path, key: Key, errors: &mut Errors) -> Option<PolicyStr> {
         return None;
     }
     Some(PolicyStr::Const(path.clone()))
+}
+
+/// `claim(...)`: distinct, non-empty private claim names, each with a
+/// string value.
+fn claim_values(entries: &[ClaimEntry], errors: &mut Errors) -> Vec<ClaimValue> {
+    let mut claims: Vec<ClaimValue> = Vec::new();
+    for (index, entry) in entries.iter().enumerate() {
+        let name = entry.name.value();
+        let mut valid = true;
+        if name.is_empty() {
+            errors.at(&entry.name, "a claim name cannot be empty");
+            valid = false;
+        } else if REGISTERED_CLAIMS.contains(&name.as_str()) {
+            let instead = match name.as_str() {
+                "iss" => "bind the issuer with `iss = \"...\"`",
+                "aud" => "name the audiences with `aud = ...`",
+                "exp" => "`exp` is always required and checked",
+                _ => "require its presence with `require = [...]`",
+            };
+            errors.at(
+                &entry.name,
+                format!(
+                    "`claim` is for private claims, like `token_use`; `{name}` is a registered claim, \
+                     which jwt-claims owns and checks itself: {instead}"
+                ),
+            );
+            valid = false;
+        } else if entries[..index]
+            .iter()
+            .any(|earlier| earlier.name.value() == name)
+        {
+            errors.at(&entry.name, format!("duplicate claim `{name}` in `claim`"));
+            valid = false;
+        }
+        let value = match &entry.value {
+            Some(Value::Str(lit)) => Some(lit.value()),
+            Some(value) => {
+                let example = entry.name.written();
+                errors.at(
+                    value,
+                    format!(
+                        "the value of claim `{name}` must be a string, like `claim({example} = \"access\")`: \
+                         a token is accepted only when the claim is exactly this string"
+                    ),
+                );
+                None
+            }
+            None => None,
+        };
+        if let (true, Some(value)) = (valid, value) {
+            claims.push(ClaimValue { name, value });
+        }
+    }
+    claims
 }
 
 /// One algorithm name: case-sensitive (RFC 7515 §4.1.1), never `none`.
@@ -724,7 +794,9 @@ mod tests {
                 errors.messages(),
                 [
                     "`typ = \"JWT\"` says only that this is a JWT, not what it is for: name the purpose, \
-                  like `typ = \"access\"` (RFC 8725 §3.11)"
+                     like `typ = \"access\"` (RFC 8725 §3.11); to verify a third-party issuer's tokens \
+                     that carry `typ: \"JWT\"`, write `dangerous_untyped` in place of `typ`, with `iss` \
+                     and `aud`"
                 ]
             );
         }
@@ -1019,6 +1091,85 @@ mod tests {
             );
             assert_eq!(longer.leeway_secs, None);
         }
+    }
+
+    #[test]
+    fn claim_values_are_read_in_order_from_every_claim_key() {
+        let (required, errors) = policy(parse_quote! {
+            #[jwt(claim(token_use = "access", r#type = "user"), claim("custom:tenant" = "acme"))]
+            #[jwt(dangerous_untyped)]
+            struct S { a: u8 }
+        });
+        assert_eq!(errors, Vec::<String>::new());
+        let claims: Vec<(&str, &str)> = required
+            .claims
+            .iter()
+            .map(|claim| (claim.name.as_str(), claim.value.as_str()))
+            .collect();
+        assert_eq!(
+            claims,
+            [
+                ("token_use", "access"),
+                ("type", "user"),
+                ("custom:tenant", "acme")
+            ]
+        );
+        assert!(required.untyped);
+        let (typed, _) = policy(parse_quote! { #[jwt(typ = "access")] struct S { a: u8 } });
+        assert!(!typed.untyped);
+        assert!(typed.claims.is_empty());
+    }
+
+    #[test]
+    fn claim_names_are_private_non_empty_and_distinct() {
+        let owned = |name: &str, instead: &str| {
+            format!(
+                "`claim` is for private claims, like `token_use`; `{name}` is a registered claim, \
+                 which jwt-claims owns and checks itself: {instead}"
+            )
+        };
+        assert_eq!(
+            errors(parse_quote! {
+                #[jwt(claim(iss = "i", aud = "a", exp = "1", sub = "s", "jti" = "j", "" = "x"))]
+                struct S { a: u8 }
+            }),
+            [
+                owned("iss", "bind the issuer with `iss = \"...\"`"),
+                owned("aud", "name the audiences with `aud = ...`"),
+                owned("exp", "`exp` is always required and checked"),
+                owned("sub", "require its presence with `require = [...]`"),
+                owned("jti", "require its presence with `require = [...]`"),
+                "a claim name cannot be empty".to_owned(),
+            ]
+        );
+        let (duplicated, errors) = policy(parse_quote! {
+            #[jwt(claim(token_use = "access"), claim(token_use = "id", "token_use" = "x"))]
+            struct S { a: u8 }
+        });
+        assert_eq!(
+            errors,
+            [
+                "duplicate claim `token_use` in `claim`",
+                "duplicate claim `token_use` in `claim`",
+            ]
+        );
+        assert_eq!(duplicated.claims.len(), 1);
+    }
+
+    #[test]
+    fn claim_values_are_strings() {
+        assert_eq!(
+            errors(parse_quote! {
+                #[jwt(claim(admin = true, level = 3, "custom:role" = admin, scopes = ["a"]))]
+                struct S { a: u8 }
+            }),
+            [
+                "the value of claim `admin` must be a string, like `claim(admin = \"access\")`: a token is accepted only when the claim is exactly this string",
+                "the value of claim `level` must be a string, like `claim(level = \"access\")`: a token is accepted only when the claim is exactly this string",
+                "the value of claim `custom:role` must be a string, like `claim(\"custom:role\" = \"access\")`: a token is accepted only when the claim is exactly this string",
+                "the value of claim `scopes` must be a string, like `claim(scopes = \"access\")`: a token is accepted only when the claim is exactly this string",
+            ]
+        );
     }
 
     #[test]

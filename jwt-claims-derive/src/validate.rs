@@ -12,6 +12,7 @@ use crate::serde_name::Origin;
 /// Runs every rule.
 pub(crate) fn check(model: &Claims<'_>, errors: &mut Errors) {
     typ_and_aud_are_declared(model, errors);
+    untyped_purpose_is_bound_by_issuer_and_audience(model, errors);
     alg_and_algs_are_exclusive(model, errors);
     algorithms_share_one_key_family(model, errors);
     claims_are_owned(model, errors);
@@ -24,7 +25,10 @@ pub(crate) fn check(model: &Claims<'_>, errors: &mut Errors) {
 }
 
 /// A purpose is its `typ` and its audience: without both, tokens of one
-/// purpose could pass as another (RFC 8725 §3.11, RFC 7519 §4.1.3).
+/// purpose could pass as another (RFC 8725 §3.11, RFC 7519 §4.1.3). The
+/// opt-out `dangerous_untyped` stands in for `typ` (and is checked by
+/// [`untyped_purpose_is_bound_by_issuer_and_audience`]), but the message
+/// for a missing `typ` never offers it as the fix.
 fn typ_and_aud_are_declared(model: &Claims<'_>, errors: &mut Errors) {
     let attrs = &model.attrs;
     if !attrs.found {
@@ -42,7 +46,8 @@ fn typ_and_aud_are_declared(model: &Claims<'_>, errors: &mut Errors) {
     }
     // A wrapping token has no claims, so no audience: its wrapped token has one.
     let aud = attrs.get(Key::Aud).is_some() || attrs.get(Key::Wraps).is_some();
-    let message = match (attrs.get(Key::Typ).is_some(), aud) {
+    let typ = attrs.get(Key::Typ).is_some() || attrs.get(Key::DangerousUntyped).is_some();
+    let message = match (typ, aud) {
         (true, true) => return,
         (false, false) => {
             "missing `typ` and `aud`: say what kind of token this is and whom it is for, \
@@ -51,7 +56,9 @@ fn typ_and_aud_are_declared(model: &Claims<'_>, errors: &mut Errors) {
         (false, true) => {
             "missing `typ`: say what kind of token this is, like `#[jwt(typ = \"access\")]`; \
              it is checked against the JWT `typ` header so that one kind of token cannot pass \
-             as another (RFC 8725 §3.11)"
+             as another (RFC 8725 §3.11). Every purpose of your own needs one: the opt-out \
+             `dangerous_untyped` exists only to verify a third-party issuer's tokens \
+             (Google, Keycloak, Cognito) that carry `typ: \"JWT\"` or none"
         }
         (true, false) => {
             "missing `aud`: say whom the tokens are for, like `#[jwt(aud = \"billing\")]`; \
@@ -59,6 +66,39 @@ fn typ_and_aud_are_declared(model: &Claims<'_>, errors: &mut Errors) {
         }
     };
     errors.at(model.ident, message);
+}
+
+/// `dangerous_untyped` gives up explicit typing, so only the issuer and
+/// the audience (and any `claim`) tell the purpose apart: it must name its
+/// issuer, cannot also name a `typ`, and cannot wrap a token (a wrapping
+/// token has no claims, so its `typ` is all that binds it).
+fn untyped_purpose_is_bound_by_issuer_and_audience(model: &Claims<'_>, errors: &mut Errors) {
+    let attrs = &model.attrs;
+    let Some(untyped) = attrs.get(Key::DangerousUntyped) else {
+        return;
+    };
+    if attrs.get(Key::Typ).is_some() {
+        errors.at(
+            &untyped.ident,
+            "`dangerous_untyped` and `typ` cannot both be set: `dangerous_untyped` accepts tokens \
+             with `typ: \"JWT\"` or no `typ`, from a third-party issuer; for tokens with a `typ` \
+             of their own, remove `dangerous_untyped`",
+        );
+    }
+    if attrs.get(Key::Wraps).is_some() {
+        errors.at(
+            &untyped.ident,
+            "`dangerous_untyped` cannot be combined with `wraps`: a wrapping token has no claims, \
+             so its `typ` is all that tells it apart from the token it wraps",
+        );
+    } else if attrs.complete && attrs.get(Key::Iss).is_none() {
+        errors.at(
+            &untyped.ident,
+            "`dangerous_untyped` needs `iss`: without explicit typing, only the issuer and the \
+             audience bind the purpose, so any other issuer the verifier trusts could mint tokens \
+             that pass as this one; add `iss = \"https://issuer.example.com\"`",
+        );
+    }
 }
 
 /// `alg` and `algs` say the same thing twice; the second one written is
@@ -210,7 +250,11 @@ fn wrapping_type_is_one_token_without_claims(model: &Claims<'_>, errors: &mut Er
         return;
     };
     for entry in &model.attrs.entries {
-        if !matches!(entry.key, Key::Typ | Key::Alg | Key::Algs | Key::Wraps) {
+        // `dangerous_untyped` has a rule of its own.
+        if !matches!(
+            entry.key,
+            Key::Typ | Key::Alg | Key::Algs | Key::Wraps | Key::DangerousUntyped
+        ) {
             errors.at(
                 &entry.ident,
                 format!(
@@ -329,7 +373,7 @@ mod tests {
         assert_eq!(
             errors(parse_quote! { #[jwt(aud = "billing")] struct S { a: u8 } }),
             [
-                "missing `typ`: say what kind of token this is, like `#[jwt(typ = \"access\")]`; it is checked against the JWT `typ` header so that one kind of token cannot pass as another (RFC 8725 §3.11)"
+                "missing `typ`: say what kind of token this is, like `#[jwt(typ = \"access\")]`; it is checked against the JWT `typ` header so that one kind of token cannot pass as another (RFC 8725 §3.11). Every purpose of your own needs one: the opt-out `dangerous_untyped` exists only to verify a third-party issuer's tokens (Google, Keycloak, Cognito) that carry `typ: \"JWT\"` or none"
             ]
         );
         assert_eq!(
@@ -362,6 +406,81 @@ mod tests {
         let errors =
             errors(parse_quote! { #[jwt(typ = "access" aud = "billing")] struct S { a: u8 } });
         assert_eq!(errors, ["missing `,` before `aud`"]);
+    }
+
+    #[test]
+    fn an_untyped_purpose_bound_by_issuer_and_audience_passes() {
+        let input: DeriveInput = parse_quote! {
+            #[jwt(dangerous_untyped, iss = COGNITO, aud = "my-client", claim(token_use = "access"))]
+            struct CognitoAccess { username: String }
+        };
+        assert_eq!(errors(input), Vec::<String>::new());
+    }
+
+    #[test]
+    fn an_untyped_purpose_needs_an_issuer_and_names_why_on_the_flag() {
+        assert_eq!(
+            errors_at(r#"#[jwt(aud = "my-client", dangerous_untyped)] struct S { a: u8 }"#),
+            at([(
+                "`dangerous_untyped` needs `iss`: without explicit typing, only the issuer and the \
+                 audience bind the purpose, so any other issuer the verifier trusts could mint tokens \
+                 that pass as this one; add `iss = \"https://issuer.example.com\"`",
+                "1:26 dangerous_untyped",
+            )])
+        );
+    }
+
+    #[test]
+    fn an_untyped_purpose_with_an_invalid_issuer_is_not_also_missing_one() {
+        assert_eq!(
+            errors(
+                parse_quote! { #[jwt(dangerous_untyped, iss = "", aud = "a")] struct S { a: u8 } }
+            ),
+            ["`iss` cannot be empty; omit it to leave the issuer to the verifier"]
+        );
+    }
+
+    #[test]
+    fn an_untyped_purpose_still_needs_an_audience() {
+        assert_eq!(
+            errors(
+                parse_quote! { #[jwt(dangerous_untyped, iss = "https://i")] struct S { a: u8 } }
+            ),
+            [
+                "missing `aud`: say whom the tokens are for, like `#[jwt(aud = \"billing\")]`; a token is only accepted by its audience (RFC 7519 §4.1.3)"
+            ]
+        );
+    }
+
+    #[test]
+    fn untyped_and_typ_together_are_reported_on_the_flag() {
+        assert_eq!(
+            errors_at(
+                r#"#[jwt(typ = "access", aud = "a", iss = "https://i", dangerous_untyped)] struct S { a: u8 }"#
+            ),
+            at([(
+                "`dangerous_untyped` and `typ` cannot both be set: `dangerous_untyped` accepts tokens \
+                 with `typ: \"JWT\"` or no `typ`, from a third-party issuer; for tokens with a `typ` \
+                 of their own, remove `dangerous_untyped`",
+                "1:53 dangerous_untyped",
+            )])
+        );
+    }
+
+    #[test]
+    fn an_untyped_purpose_cannot_wrap_and_is_not_asked_for_an_issuer_it_may_not_have() {
+        assert_eq!(
+            errors(parse_quote! {
+                #[jwt(dangerous_untyped, wraps, claim(token_use = "access"))]
+                struct Envelope { #[jwt(nested)] inner: Nested<Access> }
+            }),
+            [
+                "`dangerous_untyped` cannot be combined with `wraps`: a wrapping token has no claims, \
+                 so its `typ` is all that tells it apart from the token it wraps",
+                "`claim` does not apply to a `wraps` type: it has no claims of its own, \
+                 the wrapped token's type declares them",
+            ]
+        );
     }
 
     #[test]
@@ -506,7 +625,7 @@ enum E { A }"#,
             errors,
             at([
                 (
-                    "unknown jwt attribute `colour`; expected one of: typ, aud, iss, alg, algs, ttl, leeway, max_age, require, wraps",
+                    "unknown jwt attribute `colour`; expected one of: typ, aud, iss, alg, algs, ttl, leeway, max_age, require, claim, wraps, dangerous_untyped",
                     "2:7 colour",
                 ),
                 ("duplicate audience \"billing\"", "1:41 \"billing\""),
