@@ -319,6 +319,24 @@ pub enum Error {
         limit: usize,
     },
 
+    // ----- state (one-time tokens, refresh families, revocation) -----
+    /// The token was revoked: denied by its `jti`, issued before its
+    /// subject's "log out everywhere", or of a revoked refresh family.
+    Revoked,
+    /// A one-time token was presented again.
+    Replayed,
+    /// A refresh token that was already rotated was presented again
+    /// outside the grace window: its family is now revoked (RFC 9700
+    /// §4.14.2).
+    RefreshReused,
+    /// The store behind one-time tokens, refresh families or revocation
+    /// did not answer, or refused a new entry (full): verification fails
+    /// closed.
+    StoreUnavailable {
+        /// What the store reported (never a token or a key).
+        reason: String,
+    },
+
     // ----- keys -----
     /// A key is too weak to be used: an HMAC secret shorter than the hash
     /// output, or an RSA modulus under 2048 bits.
@@ -404,8 +422,13 @@ impl Error {
             | Error::WrongIssuer { .. }
             | Error::ClaimMismatch { .. }
             | Error::InvalidClaims { .. }
-            | Error::NestingTooDeep { .. } => ErrorKind::Invalid,
-            Error::KeySetUnavailable { .. } => ErrorKind::Unavailable,
+            | Error::NestingTooDeep { .. }
+            | Error::Revoked
+            | Error::Replayed
+            | Error::RefreshReused => ErrorKind::Invalid,
+            Error::KeySetUnavailable { .. } | Error::StoreUnavailable { .. } => {
+                ErrorKind::Unavailable
+            }
             Error::NoKeyForPurpose { .. }
             | Error::WeakKey { .. }
             | Error::InvalidKey { .. }
@@ -770,6 +793,14 @@ impl fmt::Display for Error {
             Error::NestingTooDeep { limit } => {
                 write!(f, "nested tokens deeper than the limit of {limit}")
             }
+            Error::Revoked => f.write_str("the token was revoked"),
+            Error::Replayed => f.write_str("the one-time token was already used"),
+            Error::RefreshReused => {
+                f.write_str("the refresh token was already rotated: its family is revoked")
+            }
+            Error::StoreUnavailable { reason } => {
+                write!(f, "the token store is unavailable: {reason}")
+            }
             Error::WeakKey { algorithm, reason } => write!(f, "weak {algorithm} key: {reason}"),
             Error::InvalidKey { algorithm, reason } => {
                 write!(f, "invalid {algorithm} key: {reason}")
@@ -976,6 +1007,10 @@ mod tests {
                 Invalid,
             ),
             (Error::NestingTooDeep { limit: 4 }, Invalid),
+            (Error::Revoked, Invalid),
+            (Error::Replayed, Invalid),
+            (Error::RefreshReused, Invalid),
+            (Error::StoreUnavailable { reason: s() }, Unavailable),
             (
                 Error::WeakKey {
                     algorithm: Algorithm::HS256,
