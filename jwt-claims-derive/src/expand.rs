@@ -180,6 +180,7 @@ fn policy_expr(model: &Claims<'_>) -> TokenStream {
             // `static` like a literal: the inline `const` makes the slice one.
             claims: const { &[#(#claims),*] },
             wraps: #wraps,
+            one_time: false,
         })
     }
 }
@@ -312,6 +313,7 @@ mod tests {
                             required: &[],
                             claims: const { &[] },
                             wraps: false,
+                            one_time: false,
                         });
                     &POLICY
                 }
@@ -346,6 +348,7 @@ mod tests {
                 ],
                 claims: const { &[] },
                 wraps: false,
+                one_time: false,
             })
         });
         assert!(expanded.contains(&expected), "{expanded}");
@@ -376,6 +379,7 @@ mod tests {
                     ]
                 },
                 wraps: false,
+                one_time: false,
             })
         });
         assert!(expanded.contains(&expected), "{expanded}");

@@ -666,3 +666,17 @@ fn a_runtime_policy_naming_the_generic_jwt_type_is_refused() {
         })
     );
 }
+
+#[test]
+fn a_one_time_purpose_requires_a_jti() {
+    let once = billing_policy().with_one_time();
+    assert!(once.is_one_time());
+    assert_eq!(
+        decode(&billing_token(), &once).unwrap_err(),
+        Error::MissingClaim {
+            claim: RegisteredClaim::JwtId
+        }
+    );
+    let with_jti = craft_access(&with(billing_claims(), "jti", json!("j-1")));
+    assert_eq!(decode(&with_jti, &once).unwrap()["org_id"], json!(7));
+}

@@ -116,6 +116,8 @@ pub struct Policy {
     /// Whether the payload is a token (`cty: "JWT"`, RFC 7519 §5.2) rather
     /// than a claims set.
     pub(crate) wraps: bool,
+    /// Whether each token may be used once ([`Policy::with_one_time`]).
+    pub(crate) one_time: bool,
 }
 
 /// The most clock skew a policy or verifier tolerates without an explicit
@@ -172,6 +174,7 @@ impl Policy {
             required: Cow::Borrowed(&[]),
             claims: Cow::Borrowed(&[]),
             wraps: false,
+            one_time: false,
         }
     }
 
@@ -237,6 +240,20 @@ impl Policy {
     pub fn with_max_age(mut self, max_age: Duration) -> Policy {
         self.max_age = Some(max_age);
         self
+    }
+
+    /// Makes each token of this purpose usable once: `jti` (and `exp`, as
+    /// always) are required, and a stateful verifier refuses the second
+    /// use. The check-and-mark is the stateful layer's (it runs last, after
+    /// every other check); the verifier alone only requires the claims.
+    pub fn with_one_time(mut self) -> Policy {
+        self.one_time = true;
+        self
+    }
+
+    /// Whether each token of this purpose may be used once.
+    pub fn is_one_time(&self) -> bool {
+        self.one_time
     }
 
     /// Registered claims that must be present and non-null.
@@ -371,6 +388,7 @@ impl Policy {
     pub(crate) fn requires(&self, claim: RegisteredClaim) -> bool {
         self.required.contains(&claim)
             || (claim == RegisteredClaim::IssuedAt && self.max_age.is_some())
+            || (claim == RegisteredClaim::JwtId && self.one_time)
     }
 
     /// Whether tokens of this purpose wrap another token (`cty: "JWT"`,
@@ -554,6 +572,7 @@ pub struct DerivedPolicy {
     pub required: &'static [RegisteredClaim],
     pub claims: &'static [ClaimValue],
     pub wraps: bool,
+    pub one_time: bool,
 }
 
 /// The policy `#[derive(Claims)]` declares, built in a `static`.
@@ -583,6 +602,7 @@ pub(crate) const fn derived(parts: DerivedPolicy) -> Policy {
         required: Cow::Borrowed(parts.required),
         claims: Cow::Borrowed(parts.claims),
         wraps: parts.wraps,
+        one_time: parts.one_time,
     }
 }
 

@@ -110,7 +110,8 @@ pub(crate) fn check(
     // first, and walk all claims in RFC order (to name the first missing
     // one) only when one is not.
     let all_present = policy.required().iter().all(|&claim| found.has(claim))
-        && (policy.max_age().is_none() || found.iat.is_some());
+        && (policy.max_age().is_none() || found.iat.is_some())
+        && (!policy.is_one_time() || found.jti.is_some());
     if !all_present {
         for claim in RegisteredClaim::ALL {
             if policy.requires(claim) && !found.has(claim) {
