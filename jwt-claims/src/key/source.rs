@@ -80,43 +80,32 @@ fn text<'b>(source: &Source<'_>, algorithm: Algorithm, bytes: &'b [u8]) -> Resul
     })
 }
 
-impl HmacKey {
-    /// Loads an HMAC secret from an environment variable holding it as
-    /// base64url (padding optional) or as an `oct` JWK.
-    ///
-    /// # Errors
-    /// [`Error::Configuration`] when the variable is unset or not UTF-8;
-    /// as [`HmacKey::from_base64url`] and [`HmacKey::from_jwk`] otherwise,
-    /// with the variable named.
-    pub fn from_env(algorithm: Algorithm, var: &str) -> Result<HmacKey, Error> {
-        Self::from_env_with(algorithm, var, |var| std::env::var_os(var))
-    }
+/// A key type that loads from configuration: its formats, read from the
+/// bytes of a named source. One loader serves every key type.
+trait Load: Sized {
+    fn load(source: &Source<'_>, algorithm: Algorithm, bytes: &[u8]) -> Result<Self, Error>;
+}
 
-    fn from_env_with(
-        algorithm: Algorithm,
-        var: &str,
-        lookup: impl FnOnce(&str) -> Option<OsString>,
-    ) -> Result<HmacKey, Error> {
-        let value = read_env(var, lookup)?;
-        Self::from_text(&Source::Env(var), algorithm, value.trim().as_bytes())
-    }
+/// Loads a key from the environment variable `var`, read by `lookup`.
+fn load_env<K: Load>(
+    algorithm: Algorithm,
+    var: &str,
+    lookup: impl FnOnce(&str) -> Option<OsString>,
+) -> Result<K, Error> {
+    let value = read_env(var, lookup)?;
+    K::load(&Source::Env(var), algorithm, value.as_bytes())
+}
 
-    /// Loads an HMAC secret from a file holding it as base64url or as an
-    /// `oct` JWK.
-    ///
-    /// # Errors
-    /// As [`HmacKey::from_env`], for the file.
-    pub fn from_file(algorithm: Algorithm, path: impl AsRef<Path>) -> Result<HmacKey, Error> {
-        let path = path.as_ref();
-        let bytes = read_file(path)?;
-        Self::from_text(&Source::File(path), algorithm, bytes.trim_ascii())
-    }
+/// Loads a key from the file at `path`.
+fn load_file<K: Load>(algorithm: Algorithm, path: &Path) -> Result<K, Error> {
+    let bytes = read_file(path)?;
+    K::load(&Source::File(path), algorithm, &bytes)
+}
 
-    fn from_text(
-        source: &Source<'_>,
-        algorithm: Algorithm,
-        bytes: &[u8],
-    ) -> Result<HmacKey, Error> {
+impl Load for HmacKey {
+    fn load(source: &Source<'_>, algorithm: Algorithm, bytes: &[u8]) -> Result<HmacKey, Error> {
+        // Text only, so a trailing newline from an editor or `echo` goes.
+        let bytes = bytes.trim_ascii();
         let text = text(source, algorithm, bytes)?;
         let key = match format_of(bytes) {
             Format::Jwk => HmacKey::from_jwk(algorithm, text),
@@ -130,6 +119,52 @@ impl HmacKey {
     }
 }
 
+impl Load for PublicKey {
+    fn load(source: &Source<'_>, algorithm: Algorithm, bytes: &[u8]) -> Result<PublicKey, Error> {
+        load_asymmetric(
+            source,
+            algorithm,
+            bytes,
+            [PublicKey::from_pem, PublicKey::from_der],
+            PublicKey::from_jwk,
+        )
+    }
+}
+
+impl Load for PrivateKey {
+    fn load(source: &Source<'_>, algorithm: Algorithm, bytes: &[u8]) -> Result<PrivateKey, Error> {
+        load_asymmetric(
+            source,
+            algorithm,
+            bytes,
+            [PrivateKey::from_pem, PrivateKey::from_der],
+            PrivateKey::from_jwk,
+        )
+    }
+}
+
+impl HmacKey {
+    /// Loads an HMAC secret from an environment variable holding it as
+    /// base64url (padding optional) or as an `oct` JWK.
+    ///
+    /// # Errors
+    /// [`Error::Configuration`] when the variable is unset or not UTF-8;
+    /// as [`HmacKey::from_base64url`] and [`HmacKey::from_jwk`] otherwise,
+    /// with the variable named.
+    pub fn from_env(algorithm: Algorithm, var: &str) -> Result<HmacKey, Error> {
+        load_env(algorithm, var, |var| std::env::var_os(var))
+    }
+
+    /// Loads an HMAC secret from a file holding it as base64url or as an
+    /// `oct` JWK.
+    ///
+    /// # Errors
+    /// As [`HmacKey::from_env`], for the file.
+    pub fn from_file(algorithm: Algorithm, path: impl AsRef<Path>) -> Result<HmacKey, Error> {
+        load_file(algorithm, path.as_ref())
+    }
+}
+
 impl PublicKey {
     /// Loads a public key from an environment variable holding PEM or a
     /// JWK.
@@ -139,8 +174,7 @@ impl PublicKey {
     /// as [`PublicKey::from_pem`] and [`PublicKey::from_jwk`] otherwise,
     /// with the variable named.
     pub fn from_env(algorithm: Algorithm, var: &str) -> Result<PublicKey, Error> {
-        let value = read_env(var, |var| std::env::var_os(var))?;
-        Self::from_bytes(&Source::Env(var), algorithm, value.as_bytes())
+        load_env(algorithm, var, |var| std::env::var_os(var))
     }
 
     /// Loads a public key from a file of PEM, DER or a JWK.
@@ -148,23 +182,7 @@ impl PublicKey {
     /// # Errors
     /// As [`PublicKey::from_env`], for the file.
     pub fn from_file(algorithm: Algorithm, path: impl AsRef<Path>) -> Result<PublicKey, Error> {
-        let path = path.as_ref();
-        let bytes = read_file(path)?;
-        Self::from_bytes(&Source::File(path), algorithm, &bytes)
-    }
-
-    fn from_bytes(
-        source: &Source<'_>,
-        algorithm: Algorithm,
-        bytes: &[u8],
-    ) -> Result<PublicKey, Error> {
-        load(
-            source,
-            algorithm,
-            bytes,
-            [PublicKey::from_pem, PublicKey::from_der],
-            PublicKey::from_jwk,
-        )
+        load_file(algorithm, path.as_ref())
     }
 }
 
@@ -177,16 +195,7 @@ impl PrivateKey {
     /// as [`PrivateKey::from_pem`] and [`PrivateKey::from_jwk`] otherwise,
     /// with the variable named.
     pub fn from_env(algorithm: Algorithm, var: &str) -> Result<PrivateKey, Error> {
-        Self::from_env_with(algorithm, var, |var| std::env::var_os(var))
-    }
-
-    fn from_env_with(
-        algorithm: Algorithm,
-        var: &str,
-        lookup: impl FnOnce(&str) -> Option<OsString>,
-    ) -> Result<PrivateKey, Error> {
-        let value = read_env(var, lookup)?;
-        Self::from_bytes(&Source::Env(var), algorithm, value.as_bytes())
+        load_env(algorithm, var, |var| std::env::var_os(var))
     }
 
     /// Loads a private key from a file of PEM, DER or a JWK.
@@ -194,23 +203,7 @@ impl PrivateKey {
     /// # Errors
     /// As [`PrivateKey::from_env`], for the file.
     pub fn from_file(algorithm: Algorithm, path: impl AsRef<Path>) -> Result<PrivateKey, Error> {
-        let path = path.as_ref();
-        let bytes = read_file(path)?;
-        Self::from_bytes(&Source::File(path), algorithm, &bytes)
-    }
-
-    fn from_bytes(
-        source: &Source<'_>,
-        algorithm: Algorithm,
-        bytes: &[u8],
-    ) -> Result<PrivateKey, Error> {
-        load(
-            source,
-            algorithm,
-            bytes,
-            [PrivateKey::from_pem, PrivateKey::from_der],
-            PrivateKey::from_jwk,
-        )
+        load_file(algorithm, path.as_ref())
     }
 }
 
@@ -218,7 +211,7 @@ impl PrivateKey {
 type FromBytes<K> = fn(Algorithm, &[u8]) -> Result<K, Error>;
 
 /// Reads an asymmetric key by its format, naming `source` in errors.
-fn load<K>(
+fn load_asymmetric<K>(
     source: &Source<'_>,
     algorithm: Algorithm,
     bytes: &[u8],
@@ -266,9 +259,9 @@ mod tests {
     #[test]
     fn hmac_secret_from_env_as_base64url_or_jwk() {
         let b64 = "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA";
-        let a = HmacKey::from_env_with(Algorithm::HS256, "JWT_SECRET", env(b64)).unwrap();
+        let a = load_env::<HmacKey>(Algorithm::HS256, "JWT_SECRET", env(b64)).unwrap();
         let jwk = format!(r#"{{"kty":"oct","k":"{b64}","kid":"s1"}}"#);
-        let b = HmacKey::from_env_with(Algorithm::HS256, "JWT_SECRET", env(&jwk)).unwrap();
+        let b = load_env::<HmacKey>(Algorithm::HS256, "JWT_SECRET", env(&jwk)).unwrap();
         assert_eq!(b.kid(), Some("s1"));
         let mut tag = Vec::new();
         a.sign_into(b"m", &mut tag);
@@ -278,7 +271,7 @@ mod tests {
     #[test]
     fn errors_name_the_variable_but_never_the_secret() {
         let short = "c2VjcmV0LXNlY3JldA"; // "secret-secret": too short
-        let err = HmacKey::from_env_with(Algorithm::HS256, "JWT_SECRET", env(short)).unwrap_err();
+        let err = load_env::<HmacKey>(Algorithm::HS256, "JWT_SECRET", env(short)).unwrap_err();
         assert_eq!(
             err,
             Error::WeakKey {
@@ -289,7 +282,7 @@ mod tests {
             }
         );
         assert!(!format!("{err} {err:?}").contains(short));
-        let missing = HmacKey::from_env_with(Algorithm::HS256, "NOPE", |_| None).unwrap_err();
+        let missing = load_env::<HmacKey>(Algorithm::HS256, "NOPE", |_| None).unwrap_err();
         assert_eq!(
             missing,
             Error::Configuration(ConfigError::EnvVarMissing {
@@ -301,9 +294,9 @@ mod tests {
     #[test]
     fn private_key_from_env_as_jwk_and_wrong_format_is_named() {
         let jwk = r#"{"kty":"OKP","crv":"Ed25519","d":"nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}"#;
-        let key = PrivateKey::from_env_with(Algorithm::EdDSA, "SIGNING_KEY", env(jwk)).unwrap();
+        let key = load_env::<PrivateKey>(Algorithm::EdDSA, "SIGNING_KEY", env(jwk)).unwrap();
         assert_eq!(key.algorithm(), Algorithm::EdDSA);
-        let err = PrivateKey::from_env_with(Algorithm::EdDSA, "SIGNING_KEY", env("nWGxne_9WmC6"))
+        let err = load_env::<PrivateKey>(Algorithm::EdDSA, "SIGNING_KEY", env("nWGxne_9WmC6"))
             .unwrap_err();
         assert_eq!(
             err,
