@@ -43,6 +43,9 @@ pub(crate) enum Key {
     /// `claim(name = "value", ...)`: private claims that must have exactly
     /// these values.
     Claim,
+    /// `one_time`: each token may be used once (`jti` required; a stateful
+    /// verifier refuses the second use).
+    OneTime,
     /// `wraps`: the payload is another token (RFC 7519 §5.2), not claims.
     Wraps,
     /// `dangerous_untyped`: in place of `typ`, accepts a third-party
@@ -52,7 +55,7 @@ pub(crate) enum Key {
 
 impl Key {
     /// Every key, in the order the unknown-key message lists them.
-    pub(crate) const ALL: [Key; 12] = [
+    pub(crate) const ALL: [Key; 13] = [
         Key::Typ,
         Key::Aud,
         Key::Iss,
@@ -63,6 +66,7 @@ impl Key {
         Key::MaxAge,
         Key::Require,
         Key::Claim,
+        Key::OneTime,
         Key::Wraps,
         Key::DangerousUntyped,
     ];
@@ -80,6 +84,7 @@ impl Key {
             Key::MaxAge => "max_age",
             Key::Require => "require",
             Key::Claim => "claim",
+            Key::OneTime => "one_time",
             Key::Wraps => "wraps",
             Key::DangerousUntyped => "dangerous_untyped",
         }
@@ -98,6 +103,7 @@ impl Key {
             Key::MaxAge => "`max_age = \"1h\"`",
             Key::Require => "`require = [\"sub\", \"jti\"]`",
             Key::Claim => "`claim(token_use = \"access\")`",
+            Key::OneTime => "`#[jwt(typ = \"reset\", aud = \"accounts\", one_time)]`",
             Key::Wraps => "`#[jwt(typ = \"...\", wraps)]`",
             Key::DangerousUntyped => {
                 "`#[jwt(dangerous_untyped, iss = \"https://issuer.example.com\", aud = \"...\")]`"
@@ -107,7 +113,7 @@ impl Key {
 
     /// Whether the key is a flag, whose presence is its value.
     const fn is_flag(self) -> bool {
-        matches!(self, Key::Wraps | Key::DangerousUntyped)
+        matches!(self, Key::OneTime | Key::Wraps | Key::DangerousUntyped)
     }
 
     /// The key spelled `name`, if it is one of ours.
@@ -130,6 +136,7 @@ impl Key {
             "required" | "requires" => Some(Key::Require),
             "claims" | "required_claim" | "required_claims" => Some(Key::Claim),
             "untyped" | "no_typ" => Some(Key::DangerousUntyped),
+            "once" | "single_use" | "onetime" | "one_shot" => Some(Key::OneTime),
             _ => None,
         }
     }
@@ -631,7 +638,7 @@ mod tests {
         assert_eq!(
             errors,
             [
-                "unknown jwt attribute `foo`; expected one of: typ, aud, iss, alg, algs, ttl, leeway, max_age, require, claim, wraps, dangerous_untyped"
+                "unknown jwt attribute `foo`; expected one of: typ, aud, iss, alg, algs, ttl, leeway, max_age, require, claim, one_time, wraps, dangerous_untyped"
             ]
         );
         assert!(attrs.get(Key::Typ).is_some());
@@ -646,8 +653,8 @@ mod tests {
         assert_eq!(
             errors,
             [
-                "unknown jwt attribute `audience`; expected one of: typ, aud, iss, alg, algs, ttl, leeway, max_age, require, claim, wraps, dangerous_untyped (did you mean `aud`?)",
-                "unknown jwt attribute `type`; expected one of: typ, aud, iss, alg, algs, ttl, leeway, max_age, require, claim, wraps, dangerous_untyped (did you mean `typ`?)",
+                "unknown jwt attribute `audience`; expected one of: typ, aud, iss, alg, algs, ttl, leeway, max_age, require, claim, one_time, wraps, dangerous_untyped (did you mean `aud`?)",
+                "unknown jwt attribute `type`; expected one of: typ, aud, iss, alg, algs, ttl, leeway, max_age, require, claim, one_time, wraps, dangerous_untyped (did you mean `typ`?)",
             ]
         );
     }
@@ -786,6 +793,32 @@ mod tests {
             ]
         );
         assert!(attrs.get(Key::DangerousUntyped).is_some());
+        assert!(attrs.complete);
+    }
+
+    #[test]
+    fn one_time_is_a_flag_and_its_near_misses_are_suggested() {
+        let (attrs, errors) = read(parse_quote! {
+            #[jwt(one_time, typ = "reset")]
+            #[jwt(one_time = true, single_use)]
+            struct Reset;
+        });
+        let expected = Key::ALL.map(Key::name).join(", ");
+        assert_eq!(
+            errors,
+            [
+                "`one_time` takes no value: write `#[jwt(typ = \"reset\", aud = \"accounts\", one_time)]`".to_owned(),
+                "duplicate jwt attribute `one_time`".to_owned(),
+                format!(
+                    "unknown jwt attribute `single_use`; expected one of: {expected} (did you mean `one_time`?)"
+                ),
+            ]
+        );
+        assert!(
+            attrs
+                .get(Key::OneTime)
+                .is_some_and(|entry| entry.value.is_none())
+        );
         assert!(attrs.complete);
     }
 

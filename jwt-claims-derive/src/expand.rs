@@ -165,6 +165,7 @@ fn policy_expr(model: &Claims<'_>) -> TokenStream {
         quote!(::jwt_claims::__private::claim(#name, #value))
     });
     let wraps = policy.wraps;
+    let one_time = policy.one_time;
     quote! {
         ::jwt_claims::__private::policy(::jwt_claims::__private::DerivedPolicy {
             name: ::core::concat!(::core::module_path!(), "::", #name),
@@ -180,7 +181,7 @@ fn policy_expr(model: &Claims<'_>) -> TokenStream {
             // `static` like a literal: the inline `const` makes the slice one.
             claims: const { &[#(#claims),*] },
             wraps: #wraps,
-            one_time: false,
+            one_time: #one_time,
         })
     }
 }
@@ -350,6 +351,20 @@ mod tests {
                 wraps: false,
                 one_time: false,
             })
+        });
+        assert!(expanded.contains(&expected), "{expanded}");
+    }
+
+    #[test]
+    fn a_one_time_purpose_says_so_in_its_policy() {
+        let expanded = expand(parse_quote! {
+            #[jwt(typ = "reset", aud = "accounts", ttl = "15m", one_time)]
+            struct PasswordReset { account: u64 }
+        });
+        let expected = tokens(quote! {
+            claims: const { &[] },
+            wraps: false,
+            one_time: true,
         });
         assert!(expanded.contains(&expected), "{expanded}");
     }

@@ -211,6 +211,8 @@ pub(crate) struct Policy {
     pub(crate) required: Vec<RequiredClaim>,
     /// `claim(...)`, in the order written.
     pub(crate) claims: Vec<ClaimValue>,
+    /// `one_time`: each token may be used once.
+    pub(crate) one_time: bool,
     /// `wraps`: the payload is a token of the single field's purpose.
     pub(crate) wraps: bool,
     /// `dangerous_untyped`: tokens with `typ: "JWT"` or no `typ` are accepted.
@@ -338,10 +340,11 @@ impl Policy {
                 Key::Leeway => policy.leeway_secs = duration(entry, value, errors),
                 Key::MaxAge => policy.max_age_secs = duration(entry, value, errors),
                 Key::Require => policy.required = required_claims(value, errors),
-                Key::Claim | Key::Wraps | Key::DangerousUntyped => {}
+                Key::Claim | Key::OneTime | Key::Wraps | Key::DangerousUntyped => {}
             }
         }
         policy.claims = claim_values(&attrs.claims, errors);
+        policy.one_time = attrs.get(Key::OneTime).is_some();
         policy.wraps = attrs.get(Key::Wraps).is_some();
         policy.untyped = attrs.get(Key::DangerousUntyped).is_some();
         policy

@@ -22,6 +22,7 @@ pub(crate) fn check(model: &Claims<'_>, errors: &mut Errors) {
     }
     serde_tag_leaves_registered_claims_to_the_framework(model, errors);
     wrapping_type_is_one_token_without_claims(model, errors);
+    one_time_purpose_has_a_jti_of_its_own(model, errors);
 }
 
 /// A purpose is its `typ` and its audience: without both, tokens of one
@@ -250,10 +251,10 @@ fn wrapping_type_is_one_token_without_claims(model: &Claims<'_>, errors: &mut Er
         return;
     };
     for entry in &model.attrs.entries {
-        // `dangerous_untyped` has a rule of its own.
+        // `dangerous_untyped` and `one_time` have rules of their own.
         if !matches!(
             entry.key,
-            Key::Typ | Key::Alg | Key::Algs | Key::Wraps | Key::DangerousUntyped
+            Key::Typ | Key::Alg | Key::Algs | Key::Wraps | Key::DangerousUntyped | Key::OneTime
         ) {
             errors.at(
                 &entry.ident,
@@ -276,6 +277,21 @@ fn wrapping_type_is_one_token_without_claims(model: &Claims<'_>, errors: &mut Er
              like `#[jwt(nested)] inner: Nested<BillingAccess>`",
         );
     }
+}
+
+/// A one-time token is marked used by its (`iss`, `jti`); a wrapping token
+/// has no claims, so no `jti` to mark. The wrapped token's type is the one
+/// to declare `one_time`: the mark is then taken when it is verified.
+fn one_time_purpose_has_a_jti_of_its_own(model: &Claims<'_>, errors: &mut Errors) {
+    let (Some(one_time), Some(_)) = (model.attrs.get(Key::OneTime), model.attrs.get(Key::Wraps))
+    else {
+        return;
+    };
+    errors.at(
+        &one_time.ident,
+        "`one_time` cannot be combined with `wraps`: a wrapping token has no claims, so no `jti` \
+         to mark as used; declare `one_time` on the wrapped token's type instead",
+    );
 }
 
 #[cfg(test)]
@@ -340,6 +356,30 @@ mod tests {
                  like `#[jwt(nested)] inner: Nested<BillingAccess>`"
                     .to_owned(),
             ]
+        );
+    }
+
+    #[test]
+    fn a_one_time_purpose_passes() {
+        let input: DeriveInput = parse_quote! {
+            #[jwt(typ = "reset", aud = "accounts", ttl = "15m", one_time)]
+            struct PasswordReset { account: u64 }
+        };
+        assert_eq!(errors(input), Vec::<String>::new());
+    }
+
+    #[test]
+    fn one_time_with_wraps_is_refused_once_on_the_one_time_key() {
+        assert_eq!(
+            errors_at(
+                "#[jwt(typ = \"gateway\", wraps, one_time)]\n\
+                 struct Envelope { #[jwt(nested)] inner: Nested<Reset> }"
+            ),
+            at([(
+                "`one_time` cannot be combined with `wraps`: a wrapping token has no claims, so no \
+                 `jti` to mark as used; declare `one_time` on the wrapped token's type instead",
+                "1:31 one_time"
+            )])
         );
     }
 
@@ -625,7 +665,7 @@ enum E { A }"#,
             errors,
             at([
                 (
-                    "unknown jwt attribute `colour`; expected one of: typ, aud, iss, alg, algs, ttl, leeway, max_age, require, claim, wraps, dangerous_untyped",
+                    "unknown jwt attribute `colour`; expected one of: typ, aud, iss, alg, algs, ttl, leeway, max_age, require, claim, one_time, wraps, dangerous_untyped",
                     "2:7 colour",
                 ),
                 ("duplicate audience \"billing\"", "1:41 \"billing\""),
