@@ -527,4 +527,15 @@ fn refuses_a_second_signing_key_for_one_purpose() {
             purpose: BillingAccess::policy().name().into()
         })
     );
+    // The shared key too: the second would silently replace the first.
+    assert_eq!(
+        Signer::builder()
+            .shared_key(key())
+            .shared_key(other_key())
+            .build()
+            .unwrap_err(),
+        Error::Configuration(jwt_claims::ConfigError::SecondSigningKey {
+            purpose: "shared".into()
+        })
+    );
 }

@@ -36,8 +36,10 @@ pub(crate) struct Found<'de> {
     pub(crate) iat: Option<i64>,
     pub(crate) jti: Option<Cow<'de, str>>,
     /// What the token holds for each of the policy's required private
-    /// claims ([`Policy::claims`](crate::Policy::claims)), in their order.
-    pub(crate) claims: Vec<ClaimSeen>,
+    /// claims ([`Policy::claims`](crate::Policy::claims)), in their order;
+    /// `None` when it requires none (most purposes: nothing to build or
+    /// drop on the hot path).
+    pub(crate) claims: Option<Box<[ClaimSeen]>>,
 }
 
 /// A required private claim as found in the payload.
@@ -105,7 +107,7 @@ pub(crate) fn decode<'de, T: DeserializeOwned>(
 ) -> Result<(Found<'de>, T), Error> {
     let mut state = State {
         found: Found {
-            claims: vec![ClaimSeen::Missing; claims.len()],
+            claims: (!claims.is_empty()).then(|| vec![ClaimSeen::Missing; claims.len()].into()),
             ..Found::default()
         },
         failure: None,
@@ -241,7 +243,9 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for InterceptMap<'_, 'de, A> {
                 *self.duplicate = Some(echo(&name));
                 return Err(de::Error::custom("duplicate member"));
             }
-            self.pending = self.watched.iter().position(|claim| claim.name() == name);
+            if !self.watched.is_empty() {
+                self.pending = self.watched.iter().position(|claim| claim.name() == name);
+            }
             return match name {
                 Cow::Borrowed(name) => seed.deserialize(BorrowedStrDeserializer::new(name)),
                 Cow::Owned(name) => seed.deserialize(StringDeserializer::new(name)),
@@ -250,19 +254,43 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for InterceptMap<'_, 'de, A> {
         }
     }
 
+    #[inline]
     fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, A::Error> {
-        let Some(index) = self.pending.take() else {
-            return self.map.next_value_seed(seed);
-        };
-        // A required private claim: read once, compared, then handed on.
+        match self.pending.take() {
+            None => self.map.next_value_seed(seed),
+            Some(index) => self.watched_value(index, seed),
+        }
+    }
+}
+
+impl<'de, A: MapAccess<'de>> InterceptMap<'_, 'de, A> {
+    /// A required private claim's value: read once, compared, then handed
+    /// on to the claims type. Out of line: most purposes watch nothing, and
+    /// the hot path stays small enough to inline.
+    #[cold]
+    #[inline(never)]
+    fn watched_value<S: DeserializeSeed<'de>>(
+        &mut self,
+        index: usize,
+        seed: S,
+    ) -> Result<S::Value, A::Error> {
         let value: serde_json::Value = self.map.next_value()?;
-        self.state.found.claims[index] = match &value {
+        let seen = match &value {
             serde_json::Value::String(found) if found == self.watched[index].value() => {
                 ClaimSeen::Equal
             }
             serde_json::Value::String(found) => ClaimSeen::Other(echo(found)),
             other => ClaimSeen::Other(echo(&other.to_string())),
         };
+        if let Some(slot) = self
+            .state
+            .found
+            .claims
+            .as_mut()
+            .and_then(|c| c.get_mut(index))
+        {
+            *slot = seen;
+        }
         seed.deserialize(value).map_err(de::Error::custom)
     }
 }

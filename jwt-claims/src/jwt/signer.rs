@@ -340,9 +340,12 @@ impl SignerBuilder {
         self
     }
 
-    /// Sets the key for every purpose without a key of its own.
+    /// Sets the key for every purpose without a key of its own. There is
+    /// one: giving a second is refused by [`SignerBuilder::build`].
     pub fn shared_key(mut self, key: impl Into<SigningKey>) -> SignerBuilder {
-        self.shared = Some(key.into());
+        if self.shared.replace(key.into()).is_some() {
+            self.twice.get_or_insert("shared");
+        }
         self
     }
 

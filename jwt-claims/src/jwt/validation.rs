@@ -120,7 +120,13 @@ pub(crate) fn check(
         }
     }
 
-    for (rule, seen) in policy.claims().iter().zip(&found.claims) {
+    for (index, rule) in policy.claims().iter().enumerate() {
+        // Fail closed: a claim the decode did not note is missing.
+        let seen = found
+            .claims
+            .as_deref()
+            .and_then(|seen| seen.get(index))
+            .unwrap_or(&ClaimSeen::Missing);
         let found = match seen {
             ClaimSeen::Equal => continue,
             ClaimSeen::Missing => None,
