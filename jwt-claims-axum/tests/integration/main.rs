@@ -1,0 +1,12 @@
+//! The integration suite of jwt-claims-axum: one binary, a module per
+//! concern of the Services issue.
+
+// The fixtures in `support` are `pub` for the sibling modules only.
+#![allow(unreachable_pub)]
+
+mod challenges;
+mod extractor;
+mod layer;
+mod leaks;
+mod sources;
+mod support;
