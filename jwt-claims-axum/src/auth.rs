@@ -1,18 +1,18 @@
 //! The configuration every extractor and layer reads: the verifier, where
 //! tokens come from, the realm and descriptions of the challenges, token
-//! stores.
+//! stores and the remote key sets to wait for.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use http::HeaderMap;
-use jwt_claims::{Claims, Decoded, Verifier};
+use jwt_claims::{Claims, Decoded, Error, Verifier};
 
 use crate::challenge::{Answers, BodyHook, Cause, Challenge, Descriptions, Fault, RejectionBody};
 use crate::credentials::Credentials;
 use crate::layer::Guard;
 use crate::store::{StoreRefusal, TokenStore, VerifiedToken};
-use crate::{ConfigError, Rejection, TokenSource};
+use crate::{ConfigError, Rejection, RemoteKeySet, TokenSource};
 
 /// How requests are authenticated: built once, shared by every extractor
 /// and layer (cloning shares it). Put it in the router's state; an
@@ -56,6 +56,7 @@ struct Inner {
     source: TokenSource,
     answers: Arc<Answers>,
     stores: Vec<Arc<dyn TokenStore>>,
+    key_sets: Vec<RemoteKeySet>,
 }
 
 impl BearerAuth {
@@ -69,6 +70,7 @@ impl BearerAuth {
             retry_after: Duration::from_secs(5),
             body: None,
             stores: Vec::new(),
+            key_sets: Vec::new(),
         }
     }
 
@@ -84,7 +86,9 @@ impl BearerAuth {
 
     /// Reads the token of a request and verifies it as purpose `T`; what
     /// [`Bearer`](crate::Bearer) and [`RequireBearer`](crate::RequireBearer)
-    /// run.
+    /// run. Never blocks: a token naming a `kid` a remote key set lacks
+    /// waits (at most the set's timeout, at most once per its cooldown) for
+    /// the set's refresher, then is decoded once more.
     ///
     /// # Errors
     /// The [`Rejection`] to answer with.
@@ -100,7 +104,22 @@ impl BearerAuth {
                 return Err(self.reject(Fault::Malformed, Cause::Malformed(how)));
             }
         };
-        let decoded = inner.verifier.decode::<T>(token);
+        // Before decoding: a set that got newer keys while this token was
+        // decoded is worth a second look without asking for a refresh.
+        let versions: Vec<u64> = inner.key_sets.iter().map(RemoteKeySet::version).collect();
+        let mut decoded = inner.verifier.decode::<T>(token);
+        if let Err(err) = &decoded
+            && matches!(err.root_cause(), Error::UnknownKey { .. })
+            && !versions.is_empty()
+        {
+            let mut newer = false;
+            for (set, since) in inner.key_sets.iter().zip(versions) {
+                newer |= set.newer_than(since).await;
+            }
+            if newer {
+                decoded = inner.verifier.decode::<T>(token);
+            }
+        }
         let decoded =
             decoded.map_err(|err| self.reject(Fault::of(err.kind()), Cause::Token(err)))?;
         for store in &inner.stores {
@@ -152,6 +171,7 @@ impl core::fmt::Debug for BearerAuth {
             .field("verifier", &self.inner.verifier)
             .field("source", &self.inner.source)
             .field("stores", &self.inner.stores.len())
+            .field("key_sets", &self.inner.key_sets)
             .finish_non_exhaustive()
     }
 }
@@ -167,6 +187,7 @@ pub struct BearerAuthBuilder {
     retry_after: Duration,
     body: Option<BodyHook>,
     stores: Vec<Arc<dyn TokenStore>>,
+    key_sets: Vec<RemoteKeySet>,
 }
 
 impl BearerAuthBuilder {
@@ -252,6 +273,15 @@ impl BearerAuthBuilder {
         self
     }
 
+    /// A remote key set the verifier takes a purpose's keys from: a token
+    /// naming a `kid` it lacks waits for its refresher instead of failing
+    /// at once. (Without this the refresher is still asked, and a later
+    /// request gets the new keys.)
+    pub fn key_set(mut self, set: RemoteKeySet) -> Self {
+        self.key_sets.push(set);
+        self
+    }
+
     /// Checks the realm and the descriptions against RFC 6750 §3 and
     /// builds the challenges.
     ///
@@ -276,6 +306,7 @@ impl BearerAuthBuilder {
                 source: self.source,
                 answers: Arc::new(answers),
                 stores: self.stores,
+                key_sets: self.key_sets,
             }),
         })
     }

@@ -43,11 +43,24 @@ pub enum ConfigError {
         /// The name given.
         name: String,
     },
-    /// A duration that must be positive is zero (`Retry-After`).
+    /// A duration that must be positive is zero (`Retry-After`, a
+    /// timeout, a refresh cooldown).
     ZeroDuration {
         /// Which setting.
         setting: &'static str,
     },
+    /// A remote JWK Set URL is not `https://` (and plain HTTP was not
+    /// dangerously allowed), or is not a URL at all.
+    JwksNotHttps {
+        /// The URL given.
+        url: String,
+    },
+    /// The cache bounds of a remote JWK Set have their minimum above
+    /// their maximum.
+    CacheBounds,
+    /// A remote JWK Set was started outside a tokio runtime: it refreshes
+    /// on a task of the runtime it is started on.
+    NoRuntime,
 }
 
 impl fmt::Display for ConfigError {
@@ -68,6 +81,16 @@ impl fmt::Display for ConfigError {
                 "cookie name {name:?} is not an RFC 6265 token (letters, digits and !#$%&'*+-.^_`|~)"
             ),
             ConfigError::ZeroDuration { setting } => write!(f, "{setting} must be above zero"),
+            ConfigError::JwksNotHttps { url } => write!(
+                f,
+                "the JWK Set URL {url:?} is not https:// (plain http is only for tests on loopback)"
+            ),
+            ConfigError::CacheBounds => {
+                f.write_str("the JWK Set cache's minimum lifetime is above its maximum")
+            }
+            ConfigError::NoRuntime => f.write_str(
+                "a remote JWK Set must be started inside a tokio runtime, which runs its refresher",
+            ),
         }
     }
 }

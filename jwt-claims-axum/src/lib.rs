@@ -16,6 +16,8 @@
 //!   [`challenge`]), with nothing of the token in them.
 //! - [`RequireBearer<T>`]: a tower layer for a whole router, with
 //!   [`Guard`]s (role, scope, predicate) answering 403.
+//! - [`RemoteKeySet`]: a remote JWK Set refreshed by a tokio task, never
+//!   on the request path.
 //! - [`TokenStore`]: revocation and one-time checks after verification.
 //!
 //! ```
@@ -74,6 +76,7 @@ mod credentials;
 mod error;
 mod extract;
 mod layer;
+mod remote;
 mod store;
 
 pub use auth::{BearerAuth, BearerAuthBuilder};
@@ -82,4 +85,5 @@ pub use credentials::TokenSource;
 pub use error::ConfigError;
 pub use extract::Bearer;
 pub use layer::{Guard, RequireBearer, RequireBearerService};
+pub use remote::{RemoteKeySet, RemoteKeySetBuilder};
 pub use store::{StoreFuture, StoreRefusal, TokenStore, VerifiedToken};

@@ -6,6 +6,7 @@
 
 mod challenges;
 mod extractor;
+mod key_sets;
 mod layer;
 mod leaks;
 mod sources;
