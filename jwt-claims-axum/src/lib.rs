@@ -18,6 +18,7 @@
 //!   [`Guard`]s (role, scope, predicate) answering 403.
 //! - [`RemoteKeySet`]: a remote JWK Set refreshed by a tokio task, never
 //!   on the request path.
+//! - [`PublishedKeys`]: a signer's public keys at `/.well-known/jwks.json`.
 //! - [`TokenStore`]: revocation and one-time checks after verification.
 //!
 //! ```
@@ -76,6 +77,7 @@ mod credentials;
 mod error;
 mod extract;
 mod layer;
+mod publish;
 mod remote;
 mod store;
 
@@ -85,5 +87,6 @@ pub use credentials::TokenSource;
 pub use error::ConfigError;
 pub use extract::Bearer;
 pub use layer::{Guard, RequireBearer, RequireBearerService};
+pub use publish::{JWKS_PATH, PublishedKeys};
 pub use remote::{RemoteKeySet, RemoteKeySetBuilder};
 pub use store::{StoreFuture, StoreRefusal, TokenStore, VerifiedToken};

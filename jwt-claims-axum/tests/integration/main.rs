@@ -9,5 +9,6 @@ mod extractor;
 mod key_sets;
 mod layer;
 mod leaks;
+mod publish;
 mod sources;
 mod support;

@@ -15,7 +15,7 @@ use axum::routing::get;
 use http::Request;
 use http_body_util::BodyExt;
 use jwt_claims::{
-    Algorithm, Claims, Error, FixedClock, HmacKey, KeyProvider, Signer, Verifier,
+    Algorithm, Claims, Error, FixedClock, HmacKey, KeyProvider, PrivateKey, Signer, Verifier,
     VerifyingKey,
 };
 use jwt_claims_axum::{Bearer, BearerAuth, BearerAuthBuilder};
@@ -69,6 +69,18 @@ pub fn key() -> HmacKey {
 
 pub fn other_key() -> HmacKey {
     HmacKey::new(Algorithm::HS256, OTHER_SECRET).unwrap()
+}
+
+/// The ES256 key of RFC 7515 A.3 (published, for tests only).
+pub fn es256_key() -> PrivateKey {
+    PrivateKey::from_jwk(
+        Algorithm::ES256,
+        r#"{"kty":"EC","crv":"P-256",
+        "x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
+        "y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0",
+        "d":"jpsQnnGQmL-YBIffH1136cspYG6-0iY7X1fCE9-E9LI"}"#,
+    )
+    .unwrap()
 }
 
 /// A signer of every purpose with [`key`], at [`NOW`].
