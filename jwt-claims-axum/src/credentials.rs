@@ -59,8 +59,8 @@ impl TokenSource {
         }
     }
 
-    /// The cookie `name` only. A cookie source needs `HttpOnly`, `Secure`,
-    /// `SameSite` and CSRF protection.
+    /// The cookie `name` only. Read [`crate::cookie`] first: a cookie
+    /// source needs `HttpOnly`, `Secure`, `SameSite` and CSRF protection.
     ///
     /// # Errors
     /// [`ConfigError::InvalidCookieName`] when `name` is not an RFC 6265

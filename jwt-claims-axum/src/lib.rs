@@ -19,6 +19,8 @@
 //! - [`RemoteKeySet`]: a remote JWK Set refreshed by a tokio task, never
 //!   on the request path.
 //! - [`PublishedKeys`]: a signer's public keys at `/.well-known/jwks.json`.
+//! - [`cookie`]: what a cookie source needs, and [`SessionCookie`] to set
+//!   one.
 //! - [`TokenStore`]: revocation and one-time checks after verification.
 //!
 //! ```
@@ -73,6 +75,7 @@
 
 mod auth;
 pub mod challenge;
+pub mod cookie;
 mod credentials;
 mod error;
 mod extract;
@@ -83,6 +86,7 @@ mod store;
 
 pub use auth::{BearerAuth, BearerAuthBuilder};
 pub use challenge::{Cause, Challenge, Fault, Rejection, RejectionBody, Scope};
+pub use cookie::SessionCookie;
 pub use credentials::TokenSource;
 pub use error::ConfigError;
 pub use extract::Bearer;

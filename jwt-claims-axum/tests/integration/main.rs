@@ -5,6 +5,7 @@
 #![allow(unreachable_pub)]
 
 mod challenges;
+mod cookies;
 mod extractor;
 mod key_sets;
 mod layer;
