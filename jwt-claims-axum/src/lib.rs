@@ -94,3 +94,8 @@ pub use layer::{Guard, RequireBearer, RequireBearerService};
 pub use publish::{JWKS_PATH, PublishedKeys};
 pub use remote::{RemoteKeySet, RemoteKeySetBuilder};
 pub use store::{StoreFuture, StoreRefusal, TokenStore, VerifiedToken};
+
+/// The README's examples, compiled and run as doctests.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
