@@ -472,8 +472,7 @@ impl<R: RefreshClaims> FamiliesBuilder<R> {
     /// purpose contradicts.
     pub fn build(self) -> Result<Families<R>, Error> {
         if self.grace > MAX_GRACE {
-            // The window is a leeway on reuse detection, with the same cap.
-            return Err(ConfigError::LeewayTooLong.into());
+            return Err(ConfigError::GraceWindowTooLong.into());
         }
         let token_lifetime = self
             .token_lifetime

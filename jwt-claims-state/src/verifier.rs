@@ -4,9 +4,7 @@
 use core::time::Duration;
 use std::sync::Arc;
 
-use jwt_claims::{
-    Claims, Clock, Decoded, Error, MAX_LEEWAY, RegisteredClaims, SystemClock, Verifier,
-};
+use jwt_claims::{Claims, Clock, Decoded, Error, MAX_LEEWAY, RegisteredClaims, Verifier};
 
 use crate::store::{Check, Facts, Store, StoreFuture};
 use crate::{FamilyId, KeyKind, StoreKey};
@@ -125,9 +123,9 @@ struct Inner {
 }
 
 impl StatefulVerifier {
-    /// `verifier` with `store`, and the defaults: the system clock, a
-    /// leeway of [`MAX_LEEWAY`], a store timeout of
-    /// [`DEFAULT_STORE_TIMEOUT`].
+    /// `verifier` with `store`, and the defaults: the verifier's clock, a
+    /// leeway of [`MAX_LEEWAY`] or the verifier's when longer, a store
+    /// timeout of [`DEFAULT_STORE_TIMEOUT`].
     pub fn new(verifier: Verifier, store: Arc<dyn Store>) -> StatefulVerifier {
         StatefulVerifier::builder(verifier, store).build()
     }
@@ -135,10 +133,12 @@ impl StatefulVerifier {
     /// Starts configuring a stateful verifier.
     pub fn builder(verifier: Verifier, store: Arc<dyn Store>) -> StatefulVerifierBuilder {
         StatefulVerifierBuilder {
+            clock: verifier.clock(),
+            // A mark must outlive every moment the verifier still accepts
+            // the token: a dangerously long leeway included.
+            leeway: verifier.leeway().max(MAX_LEEWAY),
             verifier,
             store,
-            clock: Arc::new(SystemClock),
-            leeway: MAX_LEEWAY,
             timeout: DEFAULT_STORE_TIMEOUT,
             watermark_lifetime: DEFAULT_WATERMARK_LIFETIME,
         }
@@ -449,7 +449,7 @@ pub struct StatefulVerifierBuilder {
 
 impl StatefulVerifierBuilder {
     /// The clock marks' lifetimes, watermarks and rotations are reckoned
-    /// by; give it the verifier's. [`SystemClock`] by default.
+    /// by: the verifier's by default.
     pub fn clock(mut self, clock: impl Clock) -> StatefulVerifierBuilder {
         self.clock = Arc::new(clock);
         self

@@ -77,6 +77,9 @@ pub enum ConfigError {
     LeewayTooLong,
     /// A verifier's clock skew exceeds [`MAX_LEEWAY`](crate::MAX_LEEWAY).
     ClockSkewTooLong,
+    /// A refresh family's grace window (when a retried rotation gets the
+    /// same successor) exceeds [`MAX_LEEWAY`](crate::MAX_LEEWAY).
+    GraceWindowTooLong,
 
     // ----- policies and purposes -----
     /// A policy describes no purpose, or a runtime purpose was put
@@ -260,6 +263,9 @@ impl fmt::Display for ConfigError {
                 f.write_str("the leeway exceeds 5 minutes (see dangerous::long_leeway)")
             }
             ConfigError::ClockSkewTooLong => f.write_str("the clock skew exceeds 5 minutes"),
+            ConfigError::GraceWindowTooLong => {
+                f.write_str("the refresh grace window exceeds 5 minutes")
+            }
             ConfigError::InvalidPolicy { policy, problem } => {
                 write!(f, "policy \"{policy}\": {problem}")
             }

@@ -151,7 +151,7 @@ fn the_grace_window_is_configurable_from_zero_to_five_minutes_and_refused_beyond
     );
     assert_eq!(
         build(Duration::from_secs(301)),
-        Err(Error::Configuration(ConfigError::LeewayTooLong))
+        Err(Error::Configuration(ConfigError::GraceWindowTooLong))
     );
     assert_eq!(world.families.grace(), Duration::from_secs(10));
     let default = Families::<Refresh>::builder(world.stateful.clone(), key())

@@ -252,6 +252,24 @@ impl Verifier {
         self.max_depth
     }
 
+    /// The leeway on `exp`, `nbf` and `iat` of every purpose (a purpose's
+    /// own applies when larger): how long past `exp` a token may still be
+    /// accepted, which a store of used or revoked tokens must outlast.
+    pub fn leeway(&self) -> Duration {
+        self.leeway
+    }
+
+    /// The clock skew tolerated on `nbf` and `iat`.
+    pub fn clock_skew(&self) -> Duration {
+        self.skew
+    }
+
+    /// The clock every check is made against, for layers (a token store)
+    /// that must reckon time the same way.
+    pub fn clock(&self) -> Arc<dyn Clock> {
+        self.clock.clone()
+    }
+
     fn context(&self) -> NestedCx<'_> {
         NestedCx {
             verifier: self,
