@@ -9,7 +9,7 @@ use http::HeaderMap;
 use jwt_claims::{Claims, Decoded, Error, Verifier};
 
 use crate::challenge::{Answers, BodyHook, Cause, Challenge, Descriptions, Fault, RejectionBody};
-use crate::credentials::Credentials;
+use crate::credentials::{self, Credentials};
 use crate::layer::Guard;
 use crate::store::{StoreRefusal, TokenStore, VerifiedToken};
 use crate::{ConfigError, Rejection, RemoteKeySet, TokenSource};
@@ -108,6 +108,9 @@ impl BearerAuth {
         // decoded is worth a second look without asking for a refresh.
         let versions: Vec<u64> = inner.key_sets.iter().map(RemoteKeySet::version).collect();
         let mut decoded = inner.verifier.decode::<T>(token);
+        if decoded.is_err() && credentials::outside_grammar(token) {
+            return Err(self.reject(Fault::Malformed, Cause::Malformed(credentials::GRAMMAR)));
+        }
         if let Err(err) = &decoded
             && matches!(err.root_cause(), Error::UnknownKey { .. })
             && !versions.is_empty()

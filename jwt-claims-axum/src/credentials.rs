@@ -133,7 +133,8 @@ pub(crate) enum Credentials<'h> {
     /// Credentials here, but not well-formed; the text says how (for
     /// logs, never for the response).
     Malformed(&'static str),
-    /// A token, well-formed as RFC 6750 writes one; not yet verified.
+    /// A token: not yet verified, and its grammar checked only if it does
+    /// not decode (see [`outside_grammar`]).
     Token(&'h str),
 }
 
@@ -178,11 +179,7 @@ fn authorization(headers: &HeaderMap, max: usize) -> Credentials<'_> {
     if token.len() > max {
         return Credentials::Malformed("an oversize token");
     }
-    if !is_b64token(token) {
-        return Credentials::Malformed("a token outside the b64token grammar");
-    }
-    // Every byte is ASCII, checked just above.
-    Credentials::Token(std::str::from_utf8(token).unwrap_or_default())
+    present(token)
 }
 
 /// The token of cookie `name`, from every `Cookie` header (HTTP/2 sends
@@ -219,10 +216,28 @@ fn cookie<'h>(headers: &'h HeaderMap, name: &str, max: usize) -> Credentials<'h>
     if token.len() > max {
         return Credentials::Malformed("an oversize cookie");
     }
-    if !is_b64token(token) {
-        return Credentials::Malformed("a cookie outside the b64token grammar");
+    present(token)
+}
+
+/// A token found in its place. Its b64token grammar is checked only when
+/// it fails to decode ([`outside_grammar`]): a compact JWS that decodes is
+/// base64url and dots, inside the grammar, so a good token is scanned once,
+/// by the verifier.
+fn present(token: &[u8]) -> Credentials<'_> {
+    match std::str::from_utf8(token) {
+        Ok(token) => Credentials::Token(token),
+        // Not ASCII, so not a b64token.
+        Err(_) => Credentials::Malformed(GRAMMAR),
     }
-    Credentials::Token(std::str::from_utf8(token).unwrap_or_default())
+}
+
+/// How a token outside the grammar is described (for logs).
+pub(crate) const GRAMMAR: &str = "a token outside the b64token grammar";
+
+/// Whether a token that failed to decode was not even a b64token: then
+/// the request is malformed (400), not the token invalid (401).
+pub(crate) fn outside_grammar(token: &str) -> bool {
+    !is_b64token(token.as_bytes())
 }
 
 /// RFC 6750 §2.1: `1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="`.
@@ -281,9 +296,18 @@ mod tests {
         map
     }
 
+    /// What the request is judged to hold once a token that fails to
+    /// decode has had its grammar checked.
+    fn judged(credentials: Credentials<'_>) -> Credentials<'_> {
+        match credentials {
+            Credentials::Token(token) if outside_grammar(token) => Credentials::Malformed(GRAMMAR),
+            other => other,
+        }
+    }
+
     fn header(value: &[u8]) -> Credentials<'static> {
         let map = Box::leak(Box::new(headers(&[("authorization", value)])));
-        authorization(map, 64)
+        judged(authorization(map, 64))
     }
 
     #[test]
@@ -374,8 +398,8 @@ mod tests {
         );
         let bad = headers(&[("cookie", b"at=a%20b")]);
         assert_eq!(
-            cookie(&bad, "at", 64),
-            Credentials::Malformed("a cookie outside the b64token grammar")
+            judged(cookie(&bad, "at", 64)),
+            Credentials::Malformed(GRAMMAR)
         );
     }
 
@@ -388,7 +412,7 @@ mod tests {
         assert_eq!(source.read(&basic, 64), Credentials::Token("c"));
         let malformed = headers(&[("authorization", b"Bearer h h"), ("cookie", b"at=c")]);
         assert!(matches!(
-            source.read(&malformed, 64),
+            judged(source.read(&malformed, 64)),
             Credentials::Malformed(_)
         ));
 
@@ -396,7 +420,7 @@ mod tests {
         assert_eq!(source.read(&both, 64), Credentials::Token("c"));
         let bad_cookie = headers(&[("authorization", b"Bearer h"), ("cookie", b"at=%")]);
         assert!(matches!(
-            source.read(&bad_cookie, 64),
+            judged(source.read(&bad_cookie, 64)),
             Credentials::Malformed(_)
         ));
         let header_only = headers(&[("authorization", b"Bearer h")]);

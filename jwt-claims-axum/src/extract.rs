@@ -98,36 +98,41 @@ use crate::{BearerAuth, Fault, Rejection};
 ///     .with_state(NoAuth);
 /// ```
 pub struct Bearer<T> {
-    decoded: Arc<Decoded<T>>,
+    decoded: Held<T>,
+}
+
+/// The extractor's own decode is owned (no allocation on the request
+/// path); a layer's is shared with the request's extensions.
+enum Held<T> {
+    Owned(Decoded<T>),
+    Shared(Arc<Decoded<T>>),
 }
 
 impl<T> Bearer<T> {
     /// The verified token: claims, registered claims, algorithm, `kid`.
     pub fn decoded(&self) -> &Decoded<T> {
-        &self.decoded
+        match &self.decoded {
+            Held::Owned(decoded) => decoded,
+            Held::Shared(decoded) => decoded,
+        }
     }
 
     /// The purpose's own claims.
     pub fn claims(&self) -> &T {
-        self.decoded.claims()
+        self.decoded().claims()
     }
 
     /// The registered claims (`sub`, `exp`, `jti`, ...).
     pub fn registered(&self) -> &jwt_claims::RegisteredClaims {
-        self.decoded.registered()
+        self.decoded().registered()
     }
 
-    /// The verified token, shared with the request's extensions when a
-    /// layer verified it.
+    /// The verified token, shared (with the request's extensions when a
+    /// layer verified it).
     pub fn into_shared(self) -> Arc<Decoded<T>> {
-        self.decoded
-    }
-}
-
-impl<T> Clone for Bearer<T> {
-    fn clone(&self) -> Self {
-        Bearer {
-            decoded: self.decoded.clone(),
+        match self.decoded {
+            Held::Owned(decoded) => Arc::new(decoded),
+            Held::Shared(decoded) => decoded,
         }
     }
 }
@@ -164,13 +169,13 @@ where
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         if let Some(Verified(decoded)) = parts.extensions.get::<Verified<T>>() {
             return Ok(Bearer {
-                decoded: decoded.clone(),
+                decoded: Held::Shared(decoded.clone()),
             });
         }
         let auth = BearerAuth::from_ref(state);
         let decoded = auth.verify::<T>(&parts.headers).await?;
         Ok(Bearer {
-            decoded: Arc::new(decoded),
+            decoded: Held::Owned(decoded),
         })
     }
 }
