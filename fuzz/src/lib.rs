@@ -193,6 +193,25 @@ pub fn check_rejection(err: &Error, token: &str) {
     if token.len() > 160 {
         assert!(!message.contains(token), "the error repeats the token");
     }
-    let _ = format!("{err:?}");
+    let debug = format!("{err:?}");
+    // No error holds three dot-joined segments of a token (one of them as
+    // long as a JOSE header), in its message or its Debug form; and every
+    // token-supplied string in it is escaped: no control character.
+    for shown in [&message, &debug] {
+        if let Some(run) = token_like_run(shown) {
+            panic!("an error holds a token-like run {run:?}: {shown}");
+        }
+        assert!(
+            !shown.chars().any(|c| c.is_control()),
+            "an error holds a control character: {shown:?}"
+        );
+    }
     let _ = err.root_cause();
+}
+
+/// A run of base64url characters and dots with three or more segments, one
+/// of them 20 characters or longer: what a compact JWS looks like.
+fn token_like_run(text: &str) -> Option<&str> {
+    text.split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+        .find(|run| run.split('.').count() >= 3 && run.split('.').any(|s| s.len() >= 20))
 }

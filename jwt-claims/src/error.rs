@@ -493,8 +493,8 @@ impl Error {
 /// - control and non-ASCII characters are written as `\u{..}` (CR, LF
 ///   and ESC cannot start a new log line or a terminal sequence);
 /// - at most [`Error::MAX_ECHO`] characters are kept, then `…`;
-/// - a run of base64url characters and dots is cut before its third
-///   segment when one of its segments has 20 or more characters: every
+/// - a run of base64url characters and dots is cut at its second dot
+///   when one of its segments has 20 or more characters: every
 ///   compact JWS has such a segment (its header), so no error ever holds
 ///   three segments of a token joined by dots, while issuers such as
 ///   `auth.example.com` stay whole.
@@ -610,8 +610,9 @@ impl<'s> Iterator for Pieces<'s> {
             .any(|segment| segment.len() >= Pieces::TOKEN_SEGMENT);
         let second_dot = run.match_indices('.').nth(1).map(|(i, _)| i);
         Some(match second_dot {
+            // Cut at the second dot itself: at most two segments show.
             Some(end) if token_like => Piece {
-                text: &run[..=end],
+                text: &run[..end],
                 cut: true,
             },
             _ => Piece {
@@ -1123,12 +1124,15 @@ mod tests {
         let token = "eyJhbGciOiJIUzI1NiIsInR5cCI6ImFjY2VzcyJ9.eyJleHAiOjF9.c2lnbmF0dXJl";
         assert_eq!(
             echo(token),
-            "eyJhbGciOiJIUzI1NiIsInR5cCI6ImFjY2VzcyJ9.eyJleHAiOjF9.…"
+            "eyJhbGciOiJIUzI1NiIsInR5cCI6ImFjY2VzcyJ9.eyJleHAiOjF9…"
         );
         assert_eq!(
             echo(&format!("see {token} here")),
-            "see eyJhbGciOiJIUzI1NiIsInR5cCI6ImFjY2VzcyJ9.eyJleHAiOjF9.… here"
+            "see eyJhbGciOiJIUzI1NiIsInR5cCI6ImFjY2VzcyJ9.eyJleHAiOjF9… here"
         );
+        // Found by fuzzing: empty segments count too, so not even an empty
+        // third segment shows.
+        assert_eq!(echo("fzFzcyE38wMI0iOltdMD..x"), "fzFzcyE38wMI0iOltdMD.…");
         // Dotted names with short labels are not tokens and stay whole.
         assert_eq!(echo("https://auth.example.com"), "https://auth.example.com");
         assert_eq!(

@@ -47,3 +47,27 @@ fn refuses_an_ed25519_public_key_that_is_not_32_bytes() {
     let again = PublicKey::from_jwk(Algorithm::EdDSA, &key.to_jwk()).unwrap();
     assert_eq!(again.thumbprint(), key.thumbprint());
 }
+
+/// fuzz/decode_typed, with the fuzz check tightened to the rule that no
+/// error holds three dot-joined segments of a token: an `alg` of a
+/// header-length run and two dots showed `"fzFzcyE38wMI0iOltdMD.."` (an
+/// empty third segment). The echo now stops at the second dot itself.
+#[test]
+fn an_echoed_alg_never_shows_a_third_segment_even_an_empty_one() {
+    use crate::support::*;
+    let token = craft(
+        r#"{"alg":"fzFzcyE38wMI0iOltdMD..x","typ":"access"}"#,
+        billing_claims().to_string(),
+    );
+    let err = verifier().decode::<BillingAccess>(&token).unwrap_err();
+    assert_eq!(
+        err,
+        Error::UnsupportedAlgorithm {
+            found: "fzFzcyE38wMI0iOltdMD.…".into()
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "unsupported algorithm \"fzFzcyE38wMI0iOltdMD.…\""
+    );
+}
