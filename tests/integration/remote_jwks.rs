@@ -626,3 +626,34 @@ fn key_urls_and_keys_in_token_headers_are_never_fetched_or_used() {
         "no URL from a token was ever requested"
     );
 }
+
+#[test]
+fn a_remote_set_reports_the_keys_it_skipped_and_serves_the_rest() {
+    let clock = SteppingClock::new();
+    let key = signing_key("a");
+    let good = JwkSet::new([key.public_key()]).to_json();
+    // A shared secret next to the good key: unusable for verification
+    // from a published set, skipped (RFC 7517 §5), never fatal.
+    let body = good.replacen(
+        "{\"keys\":[",
+        "{\"keys\":[{\"kty\":\"oct\",\"kid\":\"secret\",\"k\":\"GawgguFyGrWKav7AX4VKUg\"},",
+        1,
+    );
+    let server = Server::start(Reply {
+        body,
+        ..Reply::jwks(&JwkSet::new([key.public_key()]), 300)
+    });
+    let remote = remote(&server, &clock, 30);
+    assert!(remote.skipped().is_empty(), "nothing fetched yet");
+    let verifier = verifier(remote.clone(), &clock);
+    assert_eq!(
+        verified_kid(&verifier, &token(&key, &clock)).as_deref(),
+        Some("a")
+    );
+    let skipped = remote.skipped();
+    assert_eq!(skipped.len(), 1);
+    assert_eq!(
+        (skipped[0].index(), skipped[0].kid(), skipped[0].reason()),
+        (0, Some("secret"), &jwt_claims::SkipReason::SymmetricKey)
+    );
+}

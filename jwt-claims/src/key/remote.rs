@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use crate::clock::{Clock, SystemClock};
 use crate::key::VerifyingKey;
-use crate::{ConfigError, Error, JwkSet};
+use crate::{ConfigError, Error, JwkSet, SkippedKey};
 
 /// A JWK Set fetched from a URL and kept fresh; give it to a verifier with
 /// [`VerifierBuilder::remote_key_set`](crate::VerifierBuilder::remote_key_set).
@@ -72,6 +72,8 @@ struct State {
     last_attempt: Option<i64>,
     /// Why the last attempt failed, if it did.
     last_error: Option<String>,
+    /// The keys the last good set held that could not be used, and why.
+    skipped: Arc<[SkippedKey]>,
 }
 
 impl RemoteJwks {
@@ -94,6 +96,13 @@ impl RemoteJwks {
     /// The URL the set is fetched from.
     pub fn url(&self) -> &str {
         &self.inner.url
+    }
+
+    /// The keys of the last good set that could not be used (RFC 7517
+    /// §5: skipped, not fatal), each with why: for a log line after a
+    /// refresh. Empty before the first good fetch.
+    pub fn skipped(&self) -> Arc<[SkippedKey]> {
+        self.read().skipped.clone()
     }
 
     /// Fetches the set now, whatever the cache says (subject to nothing:
@@ -172,8 +181,9 @@ impl RemoteJwks {
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         state.last_attempt = Some(now);
         match outcome {
-            Ok((keys, ttl)) => {
+            Ok((keys, skipped, ttl)) => {
                 state.keys = Some(keys);
+                state.skipped = skipped;
                 state.fresh_until = now.saturating_add(secs(ttl));
                 state.last_error = None;
                 Ok(())
@@ -188,8 +198,9 @@ impl RemoteJwks {
         }
     }
 
-    /// One GET of the set: keys bound to the issuer, and how long to cache.
-    fn fetch(&self) -> Result<(Arc<[VerifyingKey]>, Duration), String> {
+    /// One GET of the set: keys bound to the issuer, the keys skipped, and
+    /// how long to cache.
+    fn fetch(&self) -> Result<(Arc<[VerifyingKey]>, Arc<[SkippedKey]>, Duration), String> {
         let inner = &self.inner;
         let mut response = inner
             .agent
@@ -217,6 +228,7 @@ impl RemoteJwks {
             })?;
         let text = std::str::from_utf8(&body).map_err(|_| "response is not UTF-8".to_owned())?;
         let set = JwkSet::from_json(text).map_err(|err| err.to_string())?;
+        let skipped: Arc<[SkippedKey]> = set.skipped().into();
         let keys: Arc<[VerifyingKey]> = set
             .into_iter()
             .map(|key| match &inner.issuer {
@@ -225,7 +237,7 @@ impl RemoteJwks {
             })
             .map(VerifyingKey::from)
             .collect();
-        Ok((keys, ttl))
+        Ok((keys, skipped, ttl))
     }
 
     fn now(&self) -> i64 {
