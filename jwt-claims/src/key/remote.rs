@@ -76,6 +76,16 @@ struct State {
     skipped: Arc<[SkippedKey]>,
 }
 
+/// What one good fetch brought.
+struct Fetched {
+    /// The usable keys, bound to the issuer.
+    keys: Arc<[VerifyingKey]>,
+    /// The keys skipped, and why.
+    skipped: Arc<[SkippedKey]>,
+    /// How long to cache the set.
+    ttl: Duration,
+}
+
 impl RemoteJwks {
     /// Starts configuring a remote set at `url` (which must be `https://`).
     pub fn builder(url: impl Into<String>) -> RemoteJwksBuilder {
@@ -181,7 +191,7 @@ impl RemoteJwks {
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         state.last_attempt = Some(now);
         match outcome {
-            Ok((keys, skipped, ttl)) => {
+            Ok(Fetched { keys, skipped, ttl }) => {
                 state.keys = Some(keys);
                 state.skipped = skipped;
                 state.fresh_until = now.saturating_add(secs(ttl));
@@ -198,9 +208,8 @@ impl RemoteJwks {
         }
     }
 
-    /// One GET of the set: keys bound to the issuer, the keys skipped, and
-    /// how long to cache.
-    fn fetch(&self) -> Result<(Arc<[VerifyingKey]>, Arc<[SkippedKey]>, Duration), String> {
+    /// One GET of the set.
+    fn fetch(&self) -> Result<Fetched, String> {
         let inner = &self.inner;
         let mut response = inner
             .agent
@@ -237,7 +246,7 @@ impl RemoteJwks {
             })
             .map(VerifyingKey::from)
             .collect();
-        Ok((keys, skipped, ttl))
+        Ok(Fetched { keys, skipped, ttl })
     }
 
     fn now(&self) -> i64 {
