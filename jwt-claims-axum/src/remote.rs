@@ -464,7 +464,7 @@ async fn fetch(client: &HttpClient, shared: &Shared) -> Result<Fetched, String> 
         .headers()
         .get(CACHE_CONTROL)
         .and_then(|value| value.to_str().ok())
-        .and_then(max_age)
+        .and_then(JwkSet::cache_lifetime)
         .unwrap_or(limits.default_ttl)
         .clamp(limits.min_ttl, limits.max_ttl);
     let body = Limited::new(response.into_body(), limits.max_size)
@@ -498,43 +498,9 @@ async fn fetch(client: &HttpClient, shared: &Shared) -> Result<Fetched, String> 
     Ok(Fetched { keys, ttl, body })
 }
 
-/// `max-age` of a `Cache-Control` value; `no-store` and `no-cache` count
-/// as zero (the lower bound then applies). The core's rule.
-fn max_age(cache_control: &str) -> Option<Duration> {
-    let mut age = None;
-    for directive in cache_control.split(',').map(str::trim) {
-        let (name, value) = directive
-            .split_once('=')
-            .map_or((directive, None), |(n, v)| (n.trim(), Some(v.trim())));
-        if name.eq_ignore_ascii_case("no-store") || name.eq_ignore_ascii_case("no-cache") {
-            return Some(Duration::ZERO);
-        }
-        if name.eq_ignore_ascii_case("max-age") {
-            age = value
-                .and_then(|v| v.trim_matches('"').parse::<u64>().ok())
-                .map(Duration::from_secs);
-        }
-    }
-    age
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn reads_max_age_and_treats_no_store_as_zero() {
-        assert_eq!(
-            max_age("public, max-age=300"),
-            Some(Duration::from_secs(300))
-        );
-        assert_eq!(
-            max_age("MAX-AGE = 5 , must-revalidate"),
-            Some(Duration::from_secs(5))
-        );
-        assert_eq!(max_age("no-store, max-age=300"), Some(Duration::ZERO));
-        assert_eq!(max_age("private"), None);
-    }
 
     #[test]
     fn refuses_urls_that_are_not_https_unless_dangerously_allowed() {

@@ -2,6 +2,7 @@
 //! verifiers import.
 
 use core::fmt;
+use core::time::Duration;
 use std::collections::HashMap;
 
 use serde::Deserialize;
@@ -346,6 +347,39 @@ impl JwkSet {
     pub fn get(&self, kid: &str) -> Option<&PublicKey> {
         self.keys.iter().find(|key| key.kid() == Some(kid))
     }
+
+    /// How long a JWK Set fetched over HTTP may be cached, by its
+    /// response's `Cache-Control` value: its `max-age`, with `no-store`
+    /// and `no-cache` as zero (a fetcher then applies its lower bound).
+    /// `None` when the value says neither. The rule every fetcher of
+    /// remote sets shares ([`RemoteJwks`](crate::RemoteJwks) and the axum
+    /// crate's background refresher).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use jwt_claims::JwkSet;
+    ///
+    /// assert_eq!(JwkSet::cache_lifetime("public, max-age=300"), Some(Duration::from_secs(300)));
+    /// assert_eq!(JwkSet::cache_lifetime("no-store, max-age=300"), Some(Duration::ZERO));
+    /// assert_eq!(JwkSet::cache_lifetime("private"), None);
+    /// ```
+    pub fn cache_lifetime(cache_control: &str) -> Option<Duration> {
+        let mut age = None;
+        for directive in cache_control.split(',').map(str::trim) {
+            let (name, value) = directive
+                .split_once('=')
+                .map_or((directive, None), |(n, v)| (n.trim(), Some(v.trim())));
+            if name.eq_ignore_ascii_case("no-store") || name.eq_ignore_ascii_case("no-cache") {
+                return Some(Duration::ZERO);
+            }
+            if name.eq_ignore_ascii_case("max-age") {
+                age = value
+                    .and_then(|v| v.trim_matches('"').parse::<u64>().ok())
+                    .map(Duration::from_secs);
+            }
+        }
+        age
+    }
 }
 
 impl IntoIterator for JwkSet {
@@ -490,6 +524,24 @@ fn drop_ambiguous_kids(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_max_age_and_treats_no_store_as_zero() {
+        assert_eq!(
+            JwkSet::cache_lifetime("public, max-age=300"),
+            Some(Duration::from_secs(300))
+        );
+        assert_eq!(
+            JwkSet::cache_lifetime("MAX-AGE = 5 , must-revalidate"),
+            Some(Duration::from_secs(5))
+        );
+        assert_eq!(
+            JwkSet::cache_lifetime("no-store, max-age=300"),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(JwkSet::cache_lifetime("private"), None);
+        assert_eq!(JwkSet::cache_lifetime("max-age=soon"), None);
+    }
 
     const ED: &str = r#"{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo","kid":"ed"}"#;
     const EC: &str = r#"{"kty":"EC","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0","kid":"ec"}"#;

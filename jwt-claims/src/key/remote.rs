@@ -221,7 +221,7 @@ impl RemoteJwks {
             .headers()
             .get("cache-control")
             .and_then(|value| value.to_str().ok())
-            .and_then(max_age)
+            .and_then(JwkSet::cache_lifetime)
             .unwrap_or(inner.default_ttl)
             .clamp(inner.min_ttl, inner.max_ttl);
         let body = response
@@ -286,26 +286,6 @@ impl crate::KeyProvider for RemoteJwks {
 
 fn secs(duration: Duration) -> i64 {
     i64::try_from(duration.as_secs()).unwrap_or(i64::MAX)
-}
-
-/// `max-age` of a `Cache-Control` value; `no-store` and `no-cache` count
-/// as zero (the lower bound then applies).
-fn max_age(cache_control: &str) -> Option<Duration> {
-    let mut age = None;
-    for directive in cache_control.split(',').map(str::trim) {
-        let (name, value) = directive
-            .split_once('=')
-            .map_or((directive, None), |(n, v)| (n.trim(), Some(v.trim())));
-        if name.eq_ignore_ascii_case("no-store") || name.eq_ignore_ascii_case("no-cache") {
-            return Some(Duration::ZERO);
-        }
-        if name.eq_ignore_ascii_case("max-age") {
-            age = value
-                .and_then(|v| v.trim_matches('"').parse::<u64>().ok())
-                .map(Duration::from_secs);
-        }
-    }
-    age
 }
 
 /// Configures a [`RemoteJwks`].
@@ -434,21 +414,6 @@ impl RemoteJwksBuilder {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn reads_max_age_and_treats_no_store_as_zero() {
-        assert_eq!(
-            max_age("public, max-age=300"),
-            Some(Duration::from_secs(300))
-        );
-        assert_eq!(
-            max_age("MAX-AGE = 5 , must-revalidate"),
-            Some(Duration::from_secs(5))
-        );
-        assert_eq!(max_age("no-store, max-age=300"), Some(Duration::ZERO));
-        assert_eq!(max_age("private"), None);
-        assert_eq!(max_age("max-age=soon"), None);
-    }
 
     #[test]
     fn refuses_plain_http_unless_dangerously_allowed() {
