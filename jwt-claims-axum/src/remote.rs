@@ -483,14 +483,7 @@ async fn fetch(client: &HttpClient, shared: &Shared) -> Result<Fetched, String> 
     for skipped in set.skipped() {
         tracing::warn!(url = %shared.url, %skipped, "JWK Set key skipped");
     }
-    let keys: Arc<[VerifyingKey]> = set
-        .into_iter()
-        .map(|key| match &shared.issuer {
-            Some(issuer) => key.with_issuer(issuer.clone()),
-            None => key,
-        })
-        .map(VerifyingKey::from)
-        .collect();
+    let keys: Arc<[VerifyingKey]> = set.into_verifying_keys(shared.issuer.as_deref()).into();
     if keys.is_empty() {
         return Err("the set has no usable key".into());
     }

@@ -8,8 +8,8 @@ use std::collections::HashMap;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::PublicKey;
 use super::jwk::Unique;
+use super::{PublicKey, VerifyingKey};
 use crate::{Algorithm, Error};
 
 /// A set of public keys, as published at a `jwks_uri`.
@@ -346,6 +346,29 @@ impl JwkSet {
     /// The key with this `kid`.
     pub fn get(&self, kid: &str) -> Option<&PublicKey> {
         self.keys.iter().find(|key| key.kid() == Some(kid))
+    }
+
+    /// The set's keys for a verifier, each bound to `issuer` when one is
+    /// given (RFC 8725 §3.8: tokens they verify must carry exactly that
+    /// `iss`): what a fetcher of an issuer's published set hands on.
+    ///
+    /// ```
+    /// use jwt_claims::{Algorithm, JwkSet, PrivateKey};
+    ///
+    /// let set = JwkSet::new([PrivateKey::generate(Algorithm::ES256)?.public_key()]);
+    /// let keys = set.into_verifying_keys(Some("https://auth.example.com"));
+    /// assert_eq!(keys[0].issuer(), Some("https://auth.example.com"));
+    /// # Ok::<(), jwt_claims::Error>(())
+    /// ```
+    pub fn into_verifying_keys(self, issuer: Option<&str>) -> Vec<VerifyingKey> {
+        self.keys
+            .into_iter()
+            .map(|key| match issuer {
+                Some(issuer) => key.with_issuer(issuer),
+                None => key,
+            })
+            .map(VerifyingKey::from)
+            .collect()
     }
 
     /// How long a JWK Set fetched over HTTP may be cached, by its

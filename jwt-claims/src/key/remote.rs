@@ -238,14 +238,7 @@ impl RemoteJwks {
         let text = std::str::from_utf8(&body).map_err(|_| "response is not UTF-8".to_owned())?;
         let set = JwkSet::from_json(text).map_err(|err| err.to_string())?;
         let skipped: Arc<[SkippedKey]> = set.skipped().into();
-        let keys: Arc<[VerifyingKey]> = set
-            .into_iter()
-            .map(|key| match &inner.issuer {
-                Some(issuer) => key.with_issuer(issuer.clone()),
-                None => key,
-            })
-            .map(VerifyingKey::from)
-            .collect();
+        let keys = set.into_verifying_keys(inner.issuer.as_deref()).into();
         Ok(Fetched { keys, skipped, ttl })
     }
 
