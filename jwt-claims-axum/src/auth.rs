@@ -1,6 +1,6 @@
 //! The configuration every extractor and layer reads: the verifier, where
-//! tokens come from, the realm and descriptions of the challenges, token
-//! stores and the remote key sets to wait for.
+//! tokens come from, the realm and descriptions of the challenges, and the
+//! remote key sets to wait for.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,7 +11,6 @@ use jwt_claims::{Claims, Decoded, Error, Verifier};
 use crate::challenge::{Answers, BodyHook, Cause, Challenge, Descriptions, Fault, RejectionBody};
 use crate::credentials::{self, Credentials};
 use crate::layer::Guard;
-use crate::store::{StoreRefusal, TokenStore, VerifiedToken};
 use crate::{ConfigError, Rejection, RemoteKeySet, TokenSource};
 
 /// How requests are authenticated: built once, shared by every extractor
@@ -55,7 +54,6 @@ struct Inner {
     verifier: Verifier,
     source: TokenSource,
     answers: Arc<Answers>,
-    stores: Vec<Arc<dyn TokenStore>>,
     key_sets: Vec<RemoteKeySet>,
 }
 
@@ -69,7 +67,6 @@ impl BearerAuth {
             descriptions: Descriptions::default(),
             retry_after: Duration::from_secs(5),
             body: None,
-            stores: Vec::new(),
             key_sets: Vec::new(),
         }
     }
@@ -125,19 +122,6 @@ impl BearerAuth {
         }
         let decoded =
             decoded.map_err(|err| self.reject(Fault::of(err.kind()), Cause::Token(err)))?;
-        for store in &inner.stores {
-            let token = VerifiedToken {
-                policy: T::policy(),
-                registered: decoded.registered(),
-            };
-            store.check(token).await.map_err(|refusal| match refusal {
-                StoreRefusal::Revoked => self.reject(Fault::Invalid, Cause::Revoked),
-                StoreRefusal::Replayed => self.reject(Fault::Invalid, Cause::Replayed),
-                StoreRefusal::Unavailable => {
-                    self.reject(Fault::Unavailable, Cause::StoreUnavailable)
-                }
-            })?;
-        }
         Ok(decoded)
     }
 
@@ -173,7 +157,6 @@ impl core::fmt::Debug for BearerAuth {
         f.debug_struct("BearerAuth")
             .field("verifier", &self.inner.verifier)
             .field("source", &self.inner.source)
-            .field("stores", &self.inner.stores.len())
             .field("key_sets", &self.inner.key_sets)
             .finish_non_exhaustive()
     }
@@ -189,7 +172,6 @@ pub struct BearerAuthBuilder {
     descriptions: Descriptions,
     retry_after: Duration,
     body: Option<BodyHook>,
-    stores: Vec<Arc<dyn TokenStore>>,
     key_sets: Vec<RemoteKeySet>,
 }
 
@@ -269,13 +251,6 @@ impl BearerAuthBuilder {
         self
     }
 
-    /// Checks every verified token against `store` too, after the
-    /// verifier (stores run in the order given).
-    pub fn store(mut self, store: impl TokenStore) -> Self {
-        self.stores.push(Arc::new(store));
-        self
-    }
-
     /// A remote key set the verifier takes a purpose's keys from: a token
     /// naming a `kid` it lacks waits for its refresher instead of failing
     /// at once. (Without this the refresher is still asked, and a later
@@ -308,7 +283,6 @@ impl BearerAuthBuilder {
                 verifier: self.verifier,
                 source: self.source,
                 answers: Arc::new(answers),
-                stores: self.stores,
                 key_sets: self.key_sets,
             }),
         })

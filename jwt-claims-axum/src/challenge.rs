@@ -109,14 +109,9 @@ pub enum Cause {
     NoCredentials,
     /// The credentials were malformed; the text says how.
     Malformed(&'static str),
-    /// The verifier refused the token.
+    /// The verifier or the token store refused the token (revoked and
+    /// replayed tokens, an unavailable store included).
     Token(jwt_claims::Error),
-    /// A token store said the token was revoked.
-    Revoked,
-    /// A token store said the token was used before (a one-time token).
-    Replayed,
-    /// A token store did not answer.
-    StoreUnavailable,
     /// A guard refused the token.
     Refused,
 }
@@ -127,9 +122,6 @@ impl core::fmt::Display for Cause {
             Cause::NoCredentials => f.write_str("no bearer credentials"),
             Cause::Malformed(how) => write!(f, "malformed credentials: {how}"),
             Cause::Token(err) => write!(f, "token refused: {err}"),
-            Cause::Revoked => f.write_str("the token was revoked"),
-            Cause::Replayed => f.write_str("the one-time token was used before"),
-            Cause::StoreUnavailable => f.write_str("a token store did not answer"),
             Cause::Refused => f.write_str("a guard refused the token"),
         }
     }

@@ -109,6 +109,20 @@ enum Held<T> {
 }
 
 impl<T> Bearer<T> {
+    /// A token verified here.
+    pub(crate) fn owned(decoded: Decoded<T>) -> Bearer<T> {
+        Bearer {
+            decoded: Held::Owned(decoded),
+        }
+    }
+
+    /// A token a [`RequireBearer`](crate::RequireBearer) layer verified.
+    pub(crate) fn shared(decoded: Arc<Decoded<T>>) -> Bearer<T> {
+        Bearer {
+            decoded: Held::Shared(decoded),
+        }
+    }
+
     /// The verified token: claims, registered claims, algorithm, `kid`.
     pub fn decoded(&self) -> &Decoded<T> {
         match &self.decoded {
@@ -168,15 +182,11 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         if let Some(Verified(decoded)) = parts.extensions.get::<Verified<T>>() {
-            return Ok(Bearer {
-                decoded: Held::Shared(decoded.clone()),
-            });
+            return Ok(Bearer::shared(decoded.clone()));
         }
         let auth = BearerAuth::from_ref(state);
         let decoded = auth.verify::<T>(&parts.headers).await?;
-        Ok(Bearer {
-            decoded: Held::Owned(decoded),
-        })
+        Ok(Bearer::owned(decoded))
     }
 }
 

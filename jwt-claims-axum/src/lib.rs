@@ -21,7 +21,9 @@
 //! - [`PublishedKeys`]: a signer's public keys at `/.well-known/jwks.json`.
 //! - [`cookie`]: what a cookie source needs, and [`SessionCookie`] to set
 //!   one.
-//! - [`TokenStore`]: revocation and one-time checks after verification.
+//! - [`StatefulBearer<T>`]: [`Bearer<T>`], then a jwt-claims-state store
+//!   (revocation, refresh families, one-time tokens), configured by a
+//!   [`StatefulAuth`].
 //!
 //! ```
 //! use axum::{Router, extract::FromRef, routing::get};
@@ -82,7 +84,7 @@ mod extract;
 mod layer;
 mod publish;
 mod remote;
-mod store;
+mod stateful;
 
 pub use auth::{BearerAuth, BearerAuthBuilder};
 pub use challenge::{Cause, Challenge, Fault, Rejection, RejectionBody, Scope};
@@ -93,7 +95,7 @@ pub use extract::Bearer;
 pub use layer::{Guard, RequireBearer, RequireBearerService};
 pub use publish::{JWKS_PATH, PublishedKeys};
 pub use remote::{RemoteKeySet, RemoteKeySetBuilder};
-pub use store::{StoreFuture, StoreRefusal, TokenStore, VerifiedToken};
+pub use stateful::{StatefulAuth, StatefulBearer};
 
 /// The README's examples, compiled and run as doctests.
 #[doc = include_str!("../README.md")]

@@ -154,11 +154,50 @@ impl StatefulVerifier {
     /// [`Error::StoreUnavailable`] when the store fails or times out.
     pub async fn decode<T: Revocable>(&self, token: &str) -> Result<Decoded<T>, Error> {
         let decoded = self.inner.verifier.decode::<T>(token)?;
-        let mut check = self.check_for(&decoded);
+        self.check(&decoded).await?;
+        Ok(decoded)
+    }
+
+    /// The stateful half of [`StatefulVerifier::decode`], for a token the
+    /// caller decoded and checked already (an extractor that verified it
+    /// and ran its guards): revocation, then, for a one-time purpose, the
+    /// mark; one store round trip. Call it last, once every other check
+    /// passed: a token refused after its mark was taken stays used.
+    ///
+    /// ```
+    /// # use std::sync::Arc;
+    /// # use jwt_claims::{Algorithm, Claims, Error, HmacKey, Signer, Verifier};
+    /// # use jwt_claims_state::{FamilyId, MemoryStore, Revocable, StatefulVerifier};
+    /// # use serde::{Deserialize, Serialize};
+    /// # #[derive(Debug, Serialize, Deserialize, Claims)]
+    /// # #[jwt(typ = "reset", aud = "accounts", ttl = "15m", one_time)]
+    /// # struct PasswordReset { account: u64 }
+    /// # impl Revocable for PasswordReset {
+    /// #     fn family(&self) -> Option<&FamilyId> { None }
+    /// # }
+    /// # tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap().block_on(async {
+    /// # let key = HmacKey::new(Algorithm::HS256, &[7; 32])?;
+    /// # let signer = Signer::builder().issuer("auth").shared_key(key.clone()).build()?;
+    /// # let verifier = Verifier::builder().issuer("auth").shared_key(key).build()?;
+    /// let stateful = StatefulVerifier::new(verifier.clone(), Arc::new(MemoryStore::new()));
+    /// let link = signer.encode(&PasswordReset { account: 42 })?;
+    ///
+    /// let decoded = verifier.decode::<PasswordReset>(link.as_str())?;
+    /// assert_eq!(stateful.check(&decoded).await, Ok(()));
+    /// assert_eq!(stateful.check(&decoded).await, Err(Error::Replayed));
+    /// # Ok::<(), Error>(())
+    /// # }).unwrap();
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Revoked`]; [`Error::Replayed`] for a one-time token used
+    /// before; [`Error::MissingClaim`] for a one-time token without `jti`;
+    /// [`Error::StoreUnavailable`] when the store fails or times out.
+    pub async fn check<T: Revocable>(&self, decoded: &Decoded<T>) -> Result<(), Error> {
+        let mut check = self.check_for(decoded);
         check.mark = self.mark_for::<T>(decoded.registered())?;
         let facts = self.call(self.inner.store.check(&check)).await?;
-        verdict(&check, &facts)?;
-        Ok(decoded)
+        verdict(&check, &facts)
     }
 
     /// The first half of [`StatefulVerifier::decode`], for callers with

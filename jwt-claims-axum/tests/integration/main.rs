@@ -12,4 +12,5 @@ mod layer;
 mod leaks;
 mod publish;
 mod sources;
+mod stateful;
 mod support;
