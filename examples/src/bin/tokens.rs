@@ -7,7 +7,8 @@
 //! meant for another purpose, each time with an error that says why. Once
 //! billing retires the old key, tokens signed with it are refused too.
 //!
-//! Run it with `cargo run -p jwt-claims-examples --bin services`.
+//! Run it with `cargo run -p jwt-claims-examples --bin tokens`; the same
+//! services over real HTTP are `--bin services`.
 
 use std::process::ExitCode;
 
@@ -89,6 +90,7 @@ impl AuthService {
             role: Role::Admin,
             org_id: 42,
             grant: grant.map(Nested::new),
+            session: None,
         };
         self.signer.issue(&claims).subject(user).encode()
     }
@@ -98,13 +100,17 @@ impl AuthService {
             role: Role::Viewer,
             org_id: 42,
             grant: None,
+            session: None,
         };
         self.previous.issue(&claims).subject(user).encode()
     }
 
     fn reports_access(&self, user: &str) -> Result<Token<ReportsAccess>, Error> {
         self.signer
-            .issue(&ReportsAccess { org_id: 42 })
+            .issue(&ReportsAccess {
+                org_id: 42,
+                session: None,
+            })
             .subject(user)
             .encode()
     }
@@ -112,7 +118,9 @@ impl AuthService {
     fn refresh(&self, user: &str) -> Result<Token<RefreshToken>, Error> {
         self.signer
             .issue(&RefreshToken {
-                session: "s-1".into(),
+                // Only a refresh family mints a session id; this demo
+                // has no store, so it names one.
+                session: serde_json::from_str(r#""s-1""#).map_err(|_| Error::SigningFailed)?,
             })
             .subject(user)
             .encode()
