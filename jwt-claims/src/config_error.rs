@@ -48,6 +48,14 @@ pub enum ConfigError {
         /// The purpose's policy name.
         purpose: String,
     },
+    /// Two decryption keys of one purpose (or of a JWE decrypter) share
+    /// a `kid`: a token naming it could not say which key decrypts it.
+    DuplicateDecryptionKeyId {
+        /// The purpose's policy name, or what holds the keys.
+        purpose: String,
+        /// The repeated `kid`.
+        kid: String,
+    },
     /// Two keys of one purpose share an algorithm and a `kid`: the `kid`
     /// would name either.
     DuplicateKeyId {
@@ -240,6 +248,10 @@ impl fmt::Display for ConfigError {
             ConfigError::KeysAndRemoteSet { purpose } => write!(
                 f,
                 "purpose \"{purpose}\" has both configured keys and a remote key set: give it one or the other"
+            ),
+            ConfigError::DuplicateDecryptionKeyId { purpose, kid } => write!(
+                f,
+                "two decryption keys of {purpose} share the kid \"{kid}\""
             ),
             ConfigError::DuplicateKeyId {
                 purpose,

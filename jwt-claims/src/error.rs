@@ -10,7 +10,8 @@ use core::fmt;
 
 use crate::{Algorithm, ConfigError, RegisteredClaim};
 
-/// A part of a compact JWS (`header.payload.signature`).
+/// A part of a compact JWS (`header.payload.signature`) or JWE
+/// (`header.encrypted_key.iv.ciphertext.tag`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Part {
@@ -20,6 +21,14 @@ pub enum Part {
     Payload,
     /// The signature (third segment).
     Signature,
+    /// A JWE's encrypted key (second segment).
+    EncryptedKey,
+    /// A JWE's initialization vector (third segment).
+    Iv,
+    /// A JWE's ciphertext (fourth segment).
+    Ciphertext,
+    /// A JWE's authentication tag (fifth segment).
+    Tag,
 }
 
 impl fmt::Display for Part {
@@ -28,6 +37,10 @@ impl fmt::Display for Part {
             Part::Header => "header",
             Part::Payload => "payload",
             Part::Signature => "signature",
+            Part::EncryptedKey => "encrypted key",
+            Part::Iv => "initialization vector",
+            Part::Ciphertext => "ciphertext",
+            Part::Tag => "authentication tag",
         })
     }
 }
@@ -115,7 +128,8 @@ pub enum Error {
         /// The size of the token in bytes.
         found: usize,
     },
-    /// The token is not three `.`-separated segments.
+    /// The token is not three `.`-separated segments (a JWS), or five (a
+    /// JWE) where an encrypted token is expected.
     WrongSegmentCount {
         /// How many segments the token has.
         found: usize,
@@ -362,6 +376,57 @@ pub enum Error {
         reason: String,
     },
 
+    // ----- encryption (JWE) -----
+    /// A JWE header names an algorithm jwt-claims refuses by design
+    /// (`RSA1_5`, `PBES2-*`) or does not implement; `reason` says which.
+    UnsupportedEncryption {
+        /// The header member: `"alg"` or `"enc"`.
+        member: &'static str,
+        /// The value found (escaped and cut).
+        found: String,
+        /// Why it is refused.
+        reason: &'static str,
+    },
+    /// A JWE's `alg` is not that of any decryption key of the purpose, or
+    /// its `enc` is not in the purpose's allow-list.
+    EncryptionNotAllowed {
+        /// The header member: `"alg"` or `"enc"`.
+        member: &'static str,
+        /// The algorithm found.
+        found: String,
+    },
+    /// The JWE did not decrypt: one error for every failure after the
+    /// header (key unwrap, key agreement, tag, padding, lengths), so that
+    /// an answer tells nothing about which.
+    DecryptionFailed,
+    /// The purpose is encrypted and the token is a plain JWS.
+    NotEncrypted,
+    /// The token is a JWE and the purpose is not encrypted.
+    UnexpectedEncryption,
+    /// The encrypted token decrypted, and the token inside it failed.
+    Encrypted {
+        /// Why the inner token failed.
+        source: Box<Error>,
+    },
+    /// An encryption or decryption key could not be parsed or does not
+    /// fit its algorithm.
+    InvalidEncryptionKey {
+        /// The key management algorithm (`"ECDH-ES"`, `"A256KW"`, ...).
+        algorithm: &'static str,
+        /// What is wrong (never key material).
+        reason: String,
+    },
+    /// An encryption key is too weak: an AES key of the wrong size, an
+    /// RSA modulus under 2048 bits.
+    WeakEncryptionKey {
+        /// The key management algorithm.
+        algorithm: &'static str,
+        /// What is too weak.
+        reason: String,
+    },
+    /// The crypto backend failed to encrypt.
+    EncryptionFailed,
+
     // ----- encoding and configuration -----
     /// Encoding needs an expiry: the purpose has no `ttl` and none was given.
     MissingExpiry,
@@ -425,7 +490,12 @@ impl Error {
             | Error::NestingTooDeep { .. }
             | Error::Revoked
             | Error::Replayed
-            | Error::RefreshReused => ErrorKind::Invalid,
+            | Error::RefreshReused
+            | Error::UnsupportedEncryption { .. }
+            | Error::EncryptionNotAllowed { .. }
+            | Error::DecryptionFailed
+            | Error::NotEncrypted
+            | Error::UnexpectedEncryption => ErrorKind::Invalid,
             Error::KeySetUnavailable { .. } | Error::StoreUnavailable { .. } => {
                 ErrorKind::Unavailable
             }
@@ -437,8 +507,11 @@ impl Error {
             | Error::InvalidClaimsShape { .. }
             | Error::DuplicateClaim { .. }
             | Error::Configuration(_)
-            | Error::SigningFailed => ErrorKind::Misconfigured,
-            Error::Nested { source, .. } => source.kind(),
+            | Error::SigningFailed
+            | Error::InvalidEncryptionKey { .. }
+            | Error::WeakEncryptionKey { .. }
+            | Error::EncryptionFailed => ErrorKind::Misconfigured,
+            Error::Nested { source, .. } | Error::Encrypted { source } => source.kind(),
         }
     }
 
@@ -479,7 +552,7 @@ impl Error {
     /// The innermost cause: itself, or what failed inside a nested token.
     pub fn root_cause(&self) -> &Error {
         match self {
-            Error::Nested { source, .. } => source.root_cause(),
+            Error::Nested { source, .. } | Error::Encrypted { source } => source.root_cause(),
             other => other,
         }
     }
@@ -817,6 +890,32 @@ impl fmt::Display for Error {
             ),
             Error::Configuration(err) => write!(f, "configuration error: {err}"),
             Error::SigningFailed => f.write_str("signing failed"),
+            Error::UnsupportedEncryption {
+                member,
+                found,
+                reason,
+            } => write!(f, "JWE \"{member}\" \"{found}\": {reason}"),
+            Error::EncryptionNotAllowed { member, found } => {
+                write!(
+                    f,
+                    "JWE \"{member}\" \"{found}\" is not allowed for this purpose"
+                )
+            }
+            Error::DecryptionFailed => f.write_str("the encrypted token did not decrypt"),
+            Error::NotEncrypted => {
+                f.write_str("the purpose is encrypted, and the token is not (a JWS, not a JWE)")
+            }
+            Error::UnexpectedEncryption => {
+                f.write_str("the token is encrypted (a JWE), and the purpose is not")
+            }
+            Error::Encrypted { source } => write!(f, "inside the encrypted token: {source}"),
+            Error::InvalidEncryptionKey { algorithm, reason } => {
+                write!(f, "invalid {algorithm} key: {reason}")
+            }
+            Error::WeakEncryptionKey { algorithm, reason } => {
+                write!(f, "weak {algorithm} key: {reason}")
+            }
+            Error::EncryptionFailed => f.write_str("encryption failed"),
         }
     }
 }
@@ -824,7 +923,7 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Nested { source, .. } => Some(&**source),
+            Error::Nested { source, .. } | Error::Encrypted { source } => Some(&**source),
             _ => None,
         }
     }
@@ -1035,6 +1134,48 @@ mod tests {
                 Misconfigured,
             ),
             (Error::SigningFailed, Misconfigured),
+            (
+                Error::UnsupportedEncryption {
+                    member: "alg",
+                    found: s(),
+                    reason: "",
+                },
+                Invalid,
+            ),
+            (
+                Error::EncryptionNotAllowed {
+                    member: "enc",
+                    found: s(),
+                },
+                Invalid,
+            ),
+            (Error::DecryptionFailed, Invalid),
+            (Error::NotEncrypted, Invalid),
+            (Error::UnexpectedEncryption, Invalid),
+            (
+                Error::Encrypted {
+                    source: Box::new(Error::Expired {
+                        expired_at: 0,
+                        now: 1,
+                    }),
+                },
+                Expired,
+            ),
+            (
+                Error::InvalidEncryptionKey {
+                    algorithm: "A128KW",
+                    reason: s(),
+                },
+                Misconfigured,
+            ),
+            (
+                Error::WeakEncryptionKey {
+                    algorithm: "A128KW",
+                    reason: s(),
+                },
+                Misconfigured,
+            ),
+            (Error::EncryptionFailed, Misconfigured),
         ]
     }
 

@@ -68,6 +68,8 @@ mod crypto;
 pub mod dangerous;
 mod error;
 mod json;
+#[cfg(feature = "aws_lc_rs")]
+pub mod jwe;
 pub mod jws;
 mod jwt;
 mod key;

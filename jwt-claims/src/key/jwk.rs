@@ -1,12 +1,12 @@
 //! Single-JWK import (RFC 7517; key types of RFC 7518 §6 and RFC 8037).
 
 use serde::Deserialize;
-use serde::de::{self, Visitor};
-use serde_json::{Map, Value};
+use serde_json::Value;
 use zeroize::Zeroizing;
 
 use super::{HmacKey, PrivateKey, PublicKey, invalid};
 use crate::base64url;
+use crate::json::Unique;
 use crate::key::der;
 use crate::{Algorithm, Error, KeyFamily};
 
@@ -180,83 +180,6 @@ fn not_a_jwk(algorithm: Algorithm, err: &serde_json::Error) -> Error {
         algorithm,
         format!("not a valid JWK: {}", crate::json::reason(err)),
     )
-}
-
-/// A JSON value in which no object, at any depth, has a member twice.
-///
-/// RFC 7517 §4 and §5: member names MUST be unique, and a parser must
-/// either refuse duplicates or take the last. serde_json's `Value` takes
-/// the last, serde's derive refuses only the members it knows, and other
-/// parsers take the first: the same text would be a different key to
-/// different readers. jwt-claims refuses it, for a JWK and a JWK Set
-/// alike. serde_json's nesting limit (128) bounds the recursion.
-pub(super) struct Unique(pub(super) Value);
-
-impl<'de> Deserialize<'de> for Unique {
-    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(UniqueVisitor).map(Unique)
-    }
-}
-
-struct UniqueVisitor;
-
-impl<'de> Visitor<'de> for UniqueVisitor {
-    type Value = Value;
-
-    fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str("a JSON value")
-    }
-
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Value, E> {
-        Ok(Value::Bool(v))
-    }
-
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Value, E> {
-        Ok(Value::from(v))
-    }
-
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value, E> {
-        Ok(Value::from(v))
-    }
-
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
-        Ok(Value::from(v))
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {
-        Ok(Value::String(v.to_owned()))
-    }
-
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Value, E> {
-        Ok(Value::String(v))
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-
-    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        let mut items = Vec::new();
-        while let Some(Unique(item)) = seq.next_element()? {
-            items.push(item);
-        }
-        Ok(Value::Array(items))
-    }
-
-    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut members = Map::new();
-        while let Some(name) = map.next_key::<String>()? {
-            if members.contains_key(&name) {
-                return Err(de::Error::custom(format_args!(
-                    "member \"{}\" appears twice",
-                    crate::error::echo(&name)
-                )));
-            }
-            let Unique(value) = map.next_value()?;
-            members.insert(name, value);
-        }
-        Ok(Value::Object(members))
-    }
 }
 
 /// The rules every JWK shares: `kty` and `crv` fit the algorithm, and

@@ -8,8 +8,8 @@ use std::collections::HashMap;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::jwk::Unique;
 use super::{PublicKey, VerifyingKey};
+use crate::json::Unique;
 use crate::{Algorithm, Error};
 
 /// A set of public keys, as published at a `jwks_uri`.

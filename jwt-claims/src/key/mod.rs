@@ -18,7 +18,7 @@ mod provider;
 mod public;
 #[cfg(feature = "remote-jwks")]
 pub(crate) mod remote;
-mod source;
+pub(crate) mod source;
 
 use core::fmt;
 use std::sync::Arc;

@@ -28,7 +28,7 @@ impl core::fmt::Display for Source<'_> {
     }
 }
 
-fn read_env(
+pub(crate) fn read_env(
     var: &str,
     lookup: impl FnOnce(&str) -> Option<OsString>,
 ) -> Result<Zeroizing<String>, Error> {
@@ -43,7 +43,7 @@ fn read_env(
     })
 }
 
-fn read_file(path: &Path) -> Result<Zeroizing<Vec<u8>>, Error> {
+pub(crate) fn read_file(path: &Path) -> Result<Zeroizing<Vec<u8>>, Error> {
     std::fs::read(path).map(Zeroizing::new).map_err(|err| {
         ConfigError::KeyFileUnreadable {
             path: path.display().to_string(),

@@ -1,0 +1,148 @@
+//! The JWE protected header (RFC 7516 §4), read strictly: one JSON
+//! object, no member twice at any depth, `zip` and `crit` refused, keys
+//! never taken from `jwk`, `jku`, `x5u` or `x5c`.
+
+use serde_json::{Map, Value};
+
+use super::key::Curve;
+use super::{ContentEncryption, KeyManagement};
+use crate::Error;
+use crate::base64url;
+use crate::error::Part;
+
+/// The members jwt-claims acts on; every other is read past.
+#[derive(Debug)]
+pub(crate) struct Header {
+    pub(crate) alg: KeyManagement,
+    pub(crate) enc: ContentEncryption,
+    pub(crate) kid: Option<String>,
+    pub(crate) typ: Option<String>,
+    pub(crate) cty: Option<String>,
+    pub(crate) epk: Option<(Curve, Vec<u8>)>,
+    pub(crate) apu: Vec<u8>,
+    pub(crate) apv: Vec<u8>,
+}
+
+fn bad(name: &'static str, reason: &'static str) -> Error {
+    Error::UnsupportedHeader { name, reason }
+}
+
+fn string(members: &Map<String, Value>, name: &'static str) -> Result<Option<String>, Error> {
+    match members.get(name) {
+        None => Ok(None),
+        Some(Value::String(value)) => Ok(Some(value.clone())),
+        Some(_) => Err(bad(name, "not a string")),
+    }
+}
+
+fn party_info(members: &Map<String, Value>, name: &'static str) -> Result<Vec<u8>, Error> {
+    match string(members, name)? {
+        None => Ok(Vec::new()),
+        Some(text) => base64url::decode(&text).ok_or(bad(name, "not base64url")),
+    }
+}
+
+/// Parses the decoded protected header.
+pub(crate) fn parse(bytes: &[u8]) -> Result<Header, Error> {
+    // No member twice at any depth (`epk` is an object): `Unique`.
+    let crate::json::Unique(value) = crate::json::parse(bytes, Part::Header, |de, _| {
+        serde::Deserialize::deserialize(de)
+    })?;
+    let Value::Object(members) = value else {
+        return Err(Error::InvalidJson {
+            part: Part::Header,
+            reason: "not a JSON object".to_owned(),
+        });
+    };
+    if members.contains_key("zip") {
+        return Err(bad(
+            "zip",
+            "compressed JWEs are refused: decompression bombs, and compression leaks plaintext through length (RFC 8725 §3.6)",
+        ));
+    }
+    if members.contains_key("crit") {
+        return Err(Error::UnsupportedCritical);
+    }
+    let alg = match members.get("alg") {
+        Some(Value::String(name)) => KeyManagement::from_name(name)?,
+        Some(_) => return Err(bad("alg", "not a string")),
+        None => return Err(Error::MissingAlgorithm),
+    };
+    let enc = match members.get("enc") {
+        Some(Value::String(name)) => ContentEncryption::from_name(name)?,
+        Some(_) => return Err(bad("enc", "not a string")),
+        None => return Err(bad("enc", "missing: a JWE names its content encryption")),
+    };
+    let epk = match (members.get("epk"), alg.is_ecdh()) {
+        (None, false) => None,
+        (Some(_), false) => return Err(bad("epk", "only ECDH-ES carries an ephemeral key")),
+        (None, true) => {
+            return Err(bad(
+                "epk",
+                "missing: ECDH-ES needs the sender's ephemeral key",
+            ));
+        }
+        (Some(Value::Object(jwk)), true) => Some(ephemeral(jwk)?),
+        (Some(_), true) => return Err(bad("epk", "not a JWK object")),
+    };
+    Ok(Header {
+        alg,
+        enc,
+        kid: string(&members, "kid")?,
+        typ: string(&members, "typ")?,
+        cty: string(&members, "cty")?,
+        epk,
+        apu: party_info(&members, "apu")?,
+        apv: party_info(&members, "apv")?,
+    })
+}
+
+/// The ephemeral public key: `EC` (P-256, P-384) or `OKP` (X25519), its
+/// coordinates of the curve's length. Whether the point is on the curve
+/// is the key agreement's to tell (and its failure is the one plain
+/// decryption error).
+fn ephemeral(jwk: &Map<String, Value>) -> Result<(Curve, Vec<u8>), Error> {
+    let text = |name: &str| jwk.get(name).and_then(Value::as_str);
+    let curve = match (text("kty"), text("crv")) {
+        (Some("EC"), Some("P-256")) => Curve::P256,
+        (Some("EC"), Some("P-384")) => Curve::P384,
+        (Some("OKP"), Some("X25519")) => Curve::X25519,
+        _ => return Err(bad("epk", "not a P-256, P-384 or X25519 public key")),
+    };
+    if jwk.contains_key("d") {
+        return Err(bad("epk", "holds a private key"));
+    }
+    let coordinate = |name: &str| text(name).and_then(base64url::decode);
+    let x = coordinate("x").ok_or(bad("epk", "no base64url \"x\""))?;
+    let y = match curve {
+        Curve::X25519 => None,
+        _ => Some(coordinate("y").ok_or(bad("epk", "no base64url \"y\""))?),
+    };
+    let point = curve
+        .point(&x, y.as_deref())
+        .ok_or(bad("epk", "coordinates of the wrong length for its curve"))?;
+    Ok((curve, point))
+}
+
+/// The protected header jwt-claims writes, members in a fixed order.
+pub(crate) fn write(
+    alg: KeyManagement,
+    enc: ContentEncryption,
+    kid: Option<&str>,
+    typ: Option<&str>,
+    cty: Option<&str>,
+    epk: Option<&(Curve, Vec<u8>)>,
+) -> String {
+    let quoted = |text: &str| Value::String(text.to_owned()).to_string();
+    let mut out = format!(r#"{{"alg":"{}","enc":"{}""#, alg.name(), enc.name());
+    for (name, value) in [("kid", kid), ("typ", typ), ("cty", cty)] {
+        if let Some(value) = value {
+            out.push_str(&format!(",\"{name}\":{}", quoted(value)));
+        }
+    }
+    if let Some((curve, point)) = epk {
+        out.push_str(&format!(",\"epk\":{{{}}}", curve.jwk_members(point)));
+    }
+    out.push('}');
+    out
+}
