@@ -51,11 +51,17 @@ pub(crate) enum Key {
     /// `dangerous_untyped`: in place of `typ`, accepts a third-party
     /// issuer's tokens with `typ: "JWT"` or none.
     DangerousUntyped,
+    /// `encrypted`: tokens are signed, then encrypted (a JWE whose
+    /// payload is the JWS).
+    Encrypted,
+    /// `enc = "A256GCM"` or `enc = [...]`: the content encryptions an
+    /// encrypted purpose accepts.
+    Enc,
 }
 
 impl Key {
     /// Every key, in the order the unknown-key message lists them.
-    pub(crate) const ALL: [Key; 13] = [
+    pub(crate) const ALL: [Key; 15] = [
         Key::Typ,
         Key::Aud,
         Key::Iss,
@@ -69,6 +75,8 @@ impl Key {
         Key::OneTime,
         Key::Wraps,
         Key::DangerousUntyped,
+        Key::Encrypted,
+        Key::Enc,
     ];
 
     /// The key as written in the attribute.
@@ -87,6 +95,8 @@ impl Key {
             Key::OneTime => "one_time",
             Key::Wraps => "wraps",
             Key::DangerousUntyped => "dangerous_untyped",
+            Key::Encrypted => "encrypted",
+            Key::Enc => "enc",
         }
     }
 
@@ -108,12 +118,17 @@ impl Key {
             Key::DangerousUntyped => {
                 "`#[jwt(dangerous_untyped, iss = \"https://issuer.example.com\", aud = \"...\")]`"
             }
+            Key::Encrypted => "`#[jwt(typ = \"access\", aud = \"billing\", encrypted)]`",
+            Key::Enc => "`enc = \"A256GCM\"` or `enc = [\"A128GCM\", \"A256GCM\"]`",
         }
     }
 
     /// Whether the key is a flag, whose presence is its value.
     const fn is_flag(self) -> bool {
-        matches!(self, Key::OneTime | Key::Wraps | Key::DangerousUntyped)
+        matches!(
+            self,
+            Key::OneTime | Key::Wraps | Key::DangerousUntyped | Key::Encrypted
+        )
     }
 
     /// The key spelled `name`, if it is one of ours.
@@ -137,6 +152,8 @@ impl Key {
             "claims" | "required_claim" | "required_claims" => Some(Key::Claim),
             "untyped" | "no_typ" => Some(Key::DangerousUntyped),
             "once" | "single_use" | "onetime" | "one_shot" => Some(Key::OneTime),
+            "encrypt" | "jwe" | "encryption" => Some(Key::Encrypted),
+            "encs" | "content_encryption" => Some(Key::Enc),
             _ => None,
         }
     }
@@ -638,7 +655,7 @@ mod tests {
         assert_eq!(
             errors,
             [
-                "unknown jwt attribute `foo`; expected one of: typ, aud, iss, alg, algs, ttl, leeway, max_age, require, claim, one_time, wraps, dangerous_untyped"
+                "unknown jwt attribute `foo`; expected one of: typ, aud, iss, alg, algs, ttl, leeway, max_age, require, claim, one_time, wraps, dangerous_untyped, encrypted, enc"
             ]
         );
         assert!(attrs.get(Key::Typ).is_some());
@@ -653,8 +670,8 @@ mod tests {
         assert_eq!(
             errors,
             [
-                "unknown jwt attribute `audience`; expected one of: typ, aud, iss, alg, algs, ttl, leeway, max_age, require, claim, one_time, wraps, dangerous_untyped (did you mean `aud`?)",
-                "unknown jwt attribute `type`; expected one of: typ, aud, iss, alg, algs, ttl, leeway, max_age, require, claim, one_time, wraps, dangerous_untyped (did you mean `typ`?)",
+                "unknown jwt attribute `audience`; expected one of: typ, aud, iss, alg, algs, ttl, leeway, max_age, require, claim, one_time, wraps, dangerous_untyped, encrypted, enc (did you mean `aud`?)",
+                "unknown jwt attribute `type`; expected one of: typ, aud, iss, alg, algs, ttl, leeway, max_age, require, claim, one_time, wraps, dangerous_untyped, encrypted, enc (did you mean `typ`?)",
             ]
         );
     }

@@ -166,6 +166,11 @@ fn policy_expr(model: &Claims<'_>) -> TokenStream {
     });
     let wraps = policy.wraps;
     let one_time = policy.one_time;
+    let encrypted = policy.encrypted;
+    let encryptions = policy.encryptions.iter().map(|enc| {
+        let variant = Ident::new(enc.variant(), Span::call_site());
+        quote!(::jwt_claims::__private::ContentEncryption::#variant)
+    });
     quote! {
         ::jwt_claims::__private::policy(::jwt_claims::__private::DerivedPolicy {
             name: ::core::concat!(::core::module_path!(), "::", #name),
@@ -182,6 +187,8 @@ fn policy_expr(model: &Claims<'_>) -> TokenStream {
             claims: const { &[#(#claims),*] },
             wraps: #wraps,
             one_time: #one_time,
+            encrypted: #encrypted,
+            encryptions: &[#(#encryptions),*],
         })
     }
 }
@@ -315,6 +322,8 @@ mod tests {
                             claims: const { &[] },
                             wraps: false,
                             one_time: false,
+                            encrypted: false,
+                            encryptions: &[],
                         });
                     &POLICY
                 }
@@ -350,6 +359,8 @@ mod tests {
                 claims: const { &[] },
                 wraps: false,
                 one_time: false,
+                encrypted: false,
+                encryptions: &[],
             })
         });
         assert!(expanded.contains(&expected), "{expanded}");
@@ -365,6 +376,8 @@ mod tests {
             claims: const { &[] },
             wraps: false,
             one_time: true,
+            encrypted: false,
+            encryptions: &[],
         });
         assert!(expanded.contains(&expected), "{expanded}");
     }
@@ -395,6 +408,8 @@ mod tests {
                 },
                 wraps: false,
                 one_time: false,
+                encrypted: false,
+                encryptions: &[],
             })
         });
         assert!(expanded.contains(&expected), "{expanded}");

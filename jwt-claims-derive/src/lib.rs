@@ -126,7 +126,7 @@ mod tests {
         assert_eq!(
             compile_errors(expanded.clone()),
             [
-                "unknown jwt attribute `colour`; expected one of: typ, aud, iss, alg, algs, ttl, leeway, max_age, require, claim, one_time, wraps, dangerous_untyped",
+                "unknown jwt attribute `colour`; expected one of: typ, aud, iss, alg, algs, ttl, leeway, max_age, require, claim, one_time, wraps, dangerous_untyped, encrypted, enc",
                 "`typ` cannot be empty; name the kind of token, like `typ = \"access\"`",
                 "field `exp` would be the registered claim `exp`, which jwt-claims owns: it writes and checks the registered claims, and `Decoded` gives access to them",
             ]

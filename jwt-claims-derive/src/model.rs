@@ -92,6 +92,50 @@ impl Algorithm {
     }
 }
 
+/// A content encryption `enc` may name, mirroring the runtime's
+/// `jwt_claims::jwe::ContentEncryption`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ContentEncryption {
+    /// AES-128-GCM.
+    A128Gcm,
+    /// AES-256-GCM.
+    A256Gcm,
+    /// AES-128-CBC with HMAC-SHA-256.
+    A128CbcHs256,
+    /// AES-256-CBC with HMAC-SHA-512.
+    A256CbcHs512,
+}
+
+impl ContentEncryption {
+    /// Every content encryption, in the runtime's order.
+    pub(crate) const ALL: [ContentEncryption; 4] = [
+        ContentEncryption::A128Gcm,
+        ContentEncryption::A256Gcm,
+        ContentEncryption::A128CbcHs256,
+        ContentEncryption::A256CbcHs512,
+    ];
+
+    /// The `enc` name.
+    pub(crate) const fn name(self) -> &'static str {
+        match self {
+            ContentEncryption::A128Gcm => "A128GCM",
+            ContentEncryption::A256Gcm => "A256GCM",
+            ContentEncryption::A128CbcHs256 => "A128CBC-HS256",
+            ContentEncryption::A256CbcHs512 => "A256CBC-HS512",
+        }
+    }
+
+    /// The runtime's variant name.
+    pub(crate) const fn variant(self) -> &'static str {
+        match self {
+            ContentEncryption::A128Gcm => "A128Gcm",
+            ContentEncryption::A256Gcm => "A256Gcm",
+            ContentEncryption::A128CbcHs256 => "A128CbcHs256",
+            ContentEncryption::A256CbcHs512 => "A256CbcHs512",
+        }
+    }
+}
+
 /// A registered claim `require` may name, mirroring the runtime's
 /// `jwt_claims::RegisteredClaim` (`exp` and `aud` are always required, so
 /// they are not listed).
@@ -217,6 +261,10 @@ pub(crate) struct Policy {
     pub(crate) wraps: bool,
     /// `dangerous_untyped`: tokens with `typ: "JWT"` or no `typ` are accepted.
     pub(crate) untyped: bool,
+    /// `encrypted`: tokens are signed, then encrypted.
+    pub(crate) encrypted: bool,
+    /// `enc`: the content encryptions accepted; empty for all.
+    pub(crate) encryptions: Vec<ContentEncryption>,
 }
 
 impl Policy {
@@ -340,13 +388,16 @@ impl Policy {
                 Key::Leeway => policy.leeway_secs = duration(entry, value, errors),
                 Key::MaxAge => policy.max_age_secs = duration(entry, value, errors),
                 Key::Require => policy.required = required_claims(value, errors),
-                Key::Claim | Key::OneTime | Key::Wraps | Key::DangerousUntyped => {}
+                Key::Enc => policy.encryptions = content_encryptions(value, errors),
+                Key::Claim | Key::OneTime | Key::Wraps | Key::DangerousUntyped | Key::Encrypted => {
+                }
             }
         }
         policy.claims = claim_values(&attrs.claims, errors);
         policy.one_time = attrs.get(Key::OneTime).is_some();
         policy.wraps = attrs.get(Key::Wraps).is_some();
         policy.untyped = attrs.get(Key::DangerousUntyped).is_some();
+        policy.encrypted = attrs.get(Key::Encrypted).is_some();
         policy
     }
 }
@@ -650,6 +701,57 @@ fn algorithm(lit: &LitStr, errors: &mut Errors) -> Option<Algorithm> {
     };
     errors.at(lit, message);
     None
+}
+
+/// `enc`: one content encryption or a non-empty list of distinct ones.
+fn content_encryptions(value: &Value, errors: &mut Errors) -> Vec<ContentEncryption> {
+    let literals = match value {
+        Value::Str(lit) => vec![lit],
+        Value::List(_) => match string_list(value, Key::Enc, errors) {
+            Some(literals) => literals,
+            None => return Vec::new(),
+        },
+        _ => {
+            errors.at(
+                value,
+                format!(
+                    "`enc` takes a string or a list, like {}",
+                    Key::Enc.example()
+                ),
+            );
+            return Vec::new();
+        }
+    };
+    if literals.is_empty() {
+        errors.at(
+            value,
+            "`enc` cannot be empty; omit it to accept every content encryption",
+        );
+        return Vec::new();
+    }
+    let mut items = Vec::new();
+    for lit in literals {
+        let name = lit.value();
+        match ContentEncryption::ALL
+            .into_iter()
+            .find(|enc| enc.name() == name)
+        {
+            Some(enc) if items.contains(&enc) => {
+                errors.at(lit, format!("duplicate content encryption {name:?}"));
+            }
+            Some(enc) => items.push(enc),
+            None => {
+                let expected = ContentEncryption::ALL
+                    .map(ContentEncryption::name)
+                    .join(", ");
+                errors.at(
+                    lit,
+                    format!("unknown content encryption {name:?}; expected one of: {expected}"),
+                );
+            }
+        }
+    }
+    items
 }
 
 /// `algs`: a non-empty list of distinct algorithms.

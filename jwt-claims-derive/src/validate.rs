@@ -23,6 +23,7 @@ pub(crate) fn check(model: &Claims<'_>, errors: &mut Errors) {
     serde_tag_leaves_registered_claims_to_the_framework(model, errors);
     wrapping_type_is_one_token_without_claims(model, errors);
     one_time_purpose_has_a_jti_of_its_own(model, errors);
+    enc_belongs_to_an_encrypted_purpose(model, errors);
 }
 
 /// A purpose is its `typ` and its audience: without both, tokens of one
@@ -291,6 +292,19 @@ fn one_time_purpose_has_a_jti_of_its_own(model: &Claims<'_>, errors: &mut Errors
         &one_time.ident,
         "`one_time` cannot be combined with `wraps`: a wrapping token has no claims, so no `jti` \
          to mark as used; declare `one_time` on the wrapped token's type instead",
+    );
+}
+
+/// `enc` narrows an encrypted purpose's content encryptions; on a
+/// purpose that is not encrypted it would say nothing, silently.
+fn enc_belongs_to_an_encrypted_purpose(model: &Claims<'_>, errors: &mut Errors) {
+    let (Some(enc), None) = (model.attrs.get(Key::Enc), model.attrs.get(Key::Encrypted)) else {
+        return;
+    };
+    errors.at(
+        &enc.ident,
+        "`enc` applies to an encrypted purpose: add `encrypted`, like \
+         `#[jwt(typ = \"access\", aud = \"billing\", encrypted, enc = \"A256GCM\")]`",
     );
 }
 
@@ -665,7 +679,7 @@ enum E { A }"#,
             errors,
             at([
                 (
-                    "unknown jwt attribute `colour`; expected one of: typ, aud, iss, alg, algs, ttl, leeway, max_age, require, claim, one_time, wraps, dangerous_untyped",
+                    "unknown jwt attribute `colour`; expected one of: typ, aud, iss, alg, algs, ttl, leeway, max_age, require, claim, one_time, wraps, dangerous_untyped, encrypted, enc",
                     "2:7 colour",
                 ),
                 ("duplicate audience \"billing\"", "1:41 \"billing\""),

@@ -66,6 +66,28 @@ pub enum ConfigError {
         /// The repeated `kid`.
         kid: String,
     },
+    /// An encrypted purpose has no key to encrypt its tokens to.
+    NoEncryptionKey {
+        /// The purpose's policy name.
+        purpose: String,
+    },
+    /// An encrypted purpose has no key to decrypt its tokens with (of its
+    /// own, nor shared).
+    NoDecryptionKey {
+        /// The purpose's policy name.
+        purpose: String,
+    },
+    /// An encryption or decryption key was given for a purpose that is
+    /// not encrypted: it would never be used.
+    NotEncryptedPurpose {
+        /// The purpose's policy name.
+        purpose: String,
+    },
+    /// A signer purpose was given a second encryption key.
+    SecondEncryptionKey {
+        /// The purpose's policy name.
+        purpose: String,
+    },
     /// A signer purpose was given a second signing key.
     SecondSigningKey {
         /// The purpose's policy name.
@@ -261,6 +283,19 @@ impl fmt::Display for ConfigError {
                 f,
                 "purpose \"{purpose}\" has two {algorithm} keys with kid \"{kid}\""
             ),
+            ConfigError::NoEncryptionKey { purpose } => {
+                write!(f, "purpose \"{purpose}\" is encrypted and has no encryption key")
+            }
+            ConfigError::NoDecryptionKey { purpose } => {
+                write!(f, "purpose \"{purpose}\" is encrypted and has no decryption key")
+            }
+            ConfigError::NotEncryptedPurpose { purpose } => write!(
+                f,
+                "purpose \"{purpose}\" is not encrypted: an encryption key for it would never be used"
+            ),
+            ConfigError::SecondEncryptionKey { purpose } => {
+                write!(f, "purpose \"{purpose}\" was given two encryption keys")
+            }
             ConfigError::SecondSigningKey { purpose } => {
                 write!(f, "purpose \"{purpose}\" was given two signing keys")
             }

@@ -68,7 +68,6 @@ mod crypto;
 pub mod dangerous;
 mod error;
 mod json;
-#[cfg(feature = "aws_lc_rs")]
 pub mod jwe;
 pub mod jws;
 mod jwt;
@@ -117,6 +116,7 @@ pub mod __private {
     pub use std::borrow::Cow;
     pub use std::string::String;
 
+    pub use crate::jwe::ContentEncryption;
     pub use crate::jwt::policy::DerivedPolicy;
     pub use crate::{Algorithm, ClaimValue, Policy, RegisteredClaim};
 

@@ -97,6 +97,7 @@ impl KeyManagement {
         })
     }
 
+    #[cfg_attr(not(feature = "aws_lc_rs"), allow(dead_code))]
     /// The length of the key this algorithm wraps with, for the AES key
     /// wraps (direct or after agreement).
     pub(crate) const fn wrap_key_len(self) -> Option<usize> {
@@ -107,6 +108,7 @@ impl KeyManagement {
         }
     }
 
+    #[cfg_attr(not(feature = "aws_lc_rs"), allow(dead_code))]
     /// Whether the algorithm agrees a key with ECDH-ES.
     pub(crate) const fn is_ecdh(self) -> bool {
         matches!(

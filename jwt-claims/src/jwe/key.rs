@@ -282,8 +282,16 @@ fn parse_jwk(algorithm: KeyManagement, json: &str) -> Result<Jwk, Error> {
             format!("not a valid JWK: {}", crate::json::reason(&err)),
         )
     })?;
+    // A `dir` key may name the content encryption it is the key of
+    // (RFC 7520 §5.6's does: "alg": "A128GCM").
+    let names_its_enc = algorithm == KeyManagement::Dir
+        && jwk
+            .alg
+            .as_deref()
+            .is_some_and(|alg| super::ContentEncryption::from_name(alg).is_ok());
     if let Some(alg) = &jwk.alg
         && alg != algorithm.name()
+        && !names_its_enc
     {
         return Err(invalid(
             algorithm,

@@ -9,6 +9,7 @@ pub(crate) mod claims;
 pub(crate) mod decode;
 pub(crate) mod decoded;
 pub(crate) mod encode;
+pub(crate) mod encryption;
 pub(crate) mod nested;
 pub(crate) mod policy;
 pub(crate) mod purpose;

@@ -4,6 +4,7 @@ use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::jwe::ContentEncryption;
 use crate::jwt::purpose::PurposeId;
 use crate::{Algorithm, ConfigError, PolicyProblem};
 
@@ -118,6 +119,10 @@ pub struct Policy {
     pub(crate) wraps: bool,
     /// Whether each token may be used once ([`Policy::with_one_time`]).
     pub(crate) one_time: bool,
+    /// Whether tokens are signed, then encrypted ([`Policy::with_encryption`]).
+    pub(crate) encrypted: bool,
+    /// The content encryptions accepted; empty for all.
+    pub(crate) encryptions: Cow<'static, [ContentEncryption]>,
 }
 
 /// The most clock skew a policy or verifier tolerates without an explicit
@@ -175,6 +180,8 @@ impl Policy {
             claims: Cow::Borrowed(&[]),
             wraps: false,
             one_time: false,
+            encrypted: false,
+            encryptions: Cow::Borrowed(&[]),
         }
     }
 
@@ -254,6 +261,45 @@ impl Policy {
     /// Whether each token of this purpose may be used once.
     pub fn is_one_time(&self) -> bool {
         self.one_time
+    }
+
+    /// Makes the purpose encrypted (RFC 7519 §5.2 nested JWT): the signer
+    /// signs the claims, then encrypts that JWS to the purpose's
+    /// [`EncryptionKey`](crate::jwe::EncryptionKey) (an outer JWE with
+    /// `cty: "JWT"`); the verifier decrypts with the purpose's
+    /// [`DecryptionKey`](crate::jwe::DecryptionKey)s, then verifies the
+    /// inner JWS with this policy. A plain JWS for the purpose is
+    /// [`Error::NotEncrypted`](crate::Error::NotEncrypted), and a JWE for a
+    /// purpose that is not encrypted is
+    /// [`Error::UnexpectedEncryption`](crate::Error::UnexpectedEncryption).
+    pub fn with_encryption(mut self) -> Policy {
+        self.encrypted = true;
+        self
+    }
+
+    /// Accepts only these content encryptions (`enc`) for an encrypted
+    /// purpose; the signer uses the first. All four by default.
+    pub fn with_content_encryptions(
+        mut self,
+        encs: impl IntoIterator<Item = ContentEncryption>,
+    ) -> Policy {
+        self.encryptions = encs.into_iter().collect();
+        self
+    }
+
+    /// Whether tokens of this purpose are encrypted.
+    pub fn is_encrypted(&self) -> bool {
+        self.encrypted
+    }
+
+    /// The content encryptions accepted: those given to
+    /// [`Policy::with_content_encryptions`], or all.
+    pub fn content_encryptions(&self) -> &[ContentEncryption] {
+        if self.encryptions.is_empty() {
+            &ContentEncryption::ALL
+        } else {
+            &self.encryptions
+        }
     }
 
     /// Registered claims that must be present and non-null.
@@ -573,6 +619,8 @@ pub struct DerivedPolicy {
     pub claims: &'static [ClaimValue],
     pub wraps: bool,
     pub one_time: bool,
+    pub encrypted: bool,
+    pub encryptions: &'static [ContentEncryption],
 }
 
 /// The policy `#[derive(Claims)]` declares, built in a `static`.
@@ -603,6 +651,8 @@ pub(crate) const fn derived(parts: DerivedPolicy) -> Policy {
         claims: Cow::Borrowed(parts.claims),
         wraps: parts.wraps,
         one_time: parts.one_time,
+        encrypted: parts.encrypted,
+        encryptions: Cow::Borrowed(parts.encryptions),
     }
 }
 

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 
 use crate::clock::{Clock, SystemClock};
 use crate::jwt::encode::{Envelope, Registered};
+use crate::jwt::encryption::{EncryptionKeys, EncryptionKeysBuilder};
 use crate::jwt::purpose::{PurposeId, PurposeMap};
 use crate::jwt::registered::MAX_NUMERIC_DATE;
 use crate::key::SigningKey;
@@ -47,6 +48,7 @@ use crate::{
 pub struct Signer {
     keys: PurposeMap<SigningKey>,
     shared: Option<SigningKey>,
+    encryption: EncryptionKeys,
     issuer: Option<String>,
     clock: Arc<dyn Clock>,
 }
@@ -58,6 +60,7 @@ impl Signer {
             keys: PurposeMap::default(),
             twice: None,
             shared: None,
+            encryption: EncryptionKeysBuilder::default(),
             issuer: None,
             clock: Arc::new(SystemClock),
         }
@@ -157,6 +160,22 @@ impl<T: Claims> Issue<'_, T> {
     /// issuer contradicts the type's, [`Error::InvalidClaimsShape`] when the
     /// claims do not serialize to an object free of registered claims.
     pub fn encode(self) -> Result<Token<T>, Error> {
+        let signer = self.signer;
+        let policy = T::policy();
+        let token = self.sign()?;
+        if !policy.is_encrypted() {
+            return Ok(token);
+        }
+        // Sign, then encrypt the JWS to the receiving service (RFC 7519
+        // §5.2); the token's registered claims are the inner JWS's.
+        let jwe = signer
+            .encryption
+            .seal(token.as_str(), PurposeId::of::<T>(), policy)?;
+        Ok(token.with_compact(jwe))
+    }
+
+    /// The signed token, before any encryption.
+    fn sign(self) -> Result<Token<T>, Error> {
         let signer = self.signer;
         let policy = T::policy();
         let key = signer
@@ -325,6 +344,7 @@ pub struct SignerBuilder {
     /// A purpose that was given a second key, refused by `build()`.
     twice: Option<&'static str>,
     shared: Option<SigningKey>,
+    encryption: EncryptionKeysBuilder,
     issuer: Option<String>,
     clock: Arc<dyn Clock>,
 }
@@ -346,6 +366,18 @@ impl SignerBuilder {
         if self.shared.replace(key.into()).is_some() {
             self.twice.get_or_insert("shared");
         }
+        self
+    }
+
+    /// Sets the key tokens of the encrypted purpose `T`
+    /// (`#[jwt(encrypted)]`) are encrypted to: the receiving service's
+    /// public key (or shared secret). One a purpose; the content
+    /// encryption is the purpose's first `enc`, else A256GCM (for a `dir`
+    /// key, the one its length fits).
+    #[cfg(feature = "aws_lc_rs")]
+    pub fn encryption_key<T: Claims>(mut self, key: crate::jwe::EncryptionKey) -> SignerBuilder {
+        self.encryption
+            .purpose(PurposeId::of::<T>(), T::policy(), key);
         self
     }
 
@@ -382,6 +414,7 @@ impl SignerBuilder {
         Ok(Signer {
             keys: self.keys,
             shared: self.shared,
+            encryption: self.encryption.build()?,
             issuer: self.issuer,
             clock: self.clock,
         })

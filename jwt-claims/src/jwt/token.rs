@@ -87,7 +87,8 @@ impl<T> Token<T> {
         Duration::from_secs(u64::try_from(self.registered.exp - issued).unwrap_or(0))
     }
 
-    /// The algorithm the token was signed with.
+    /// The algorithm the token was signed with (for an encrypted purpose,
+    /// the inner JWS's).
     pub fn algorithm(&self) -> Algorithm {
         self.algorithm
     }
@@ -95,6 +96,12 @@ impl<T> Token<T> {
     /// The `kid` in the token's header, if the signing key has one.
     pub fn kid(&self) -> Option<&str> {
         self.kid.as_deref()
+    }
+
+    /// The same token, encrypted: `jwe` in place of the JWS it holds.
+    pub(crate) fn with_compact(mut self, jwe: String) -> Token<T> {
+        self.compact = jwe;
+        self
     }
 
     /// Splits into the compact serialization and the registered claims.

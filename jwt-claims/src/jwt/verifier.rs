@@ -9,6 +9,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::jws::KeySource;
 use crate::jws::{self, ContentTypeRule, DEFAULT_MAX_TOKEN_SIZE, Rules, TypeRule};
 use crate::jwt::decode;
+use crate::jwt::encryption::{DecryptionKeys, DecryptionKeysBuilder};
 use crate::jwt::nested::{DEFAULT_MAX_NESTING_DEPTH, NestedCx};
 use crate::jwt::policy::MAX_LEEWAY;
 use crate::jwt::purpose::{PurposeId, PurposeMap};
@@ -62,6 +63,7 @@ pub struct Verifier {
     clock: Arc<dyn Clock>,
     max_size: usize,
     max_depth: usize,
+    decryption: DecryptionKeys,
 }
 
 /// The clock skew tolerated on `nbf` and `iat` unless configured: 60 s.
@@ -119,6 +121,7 @@ impl Verifier {
             clock: Arc::new(SystemClock),
             max_size: DEFAULT_MAX_TOKEN_SIZE,
             max_depth: DEFAULT_MAX_NESTING_DEPTH,
+            decryption: DecryptionKeysBuilder::default(),
         }
     }
 
@@ -411,7 +414,23 @@ impl Verifier {
             collect_header: false,
             now: cx.now,
         };
-        let checked = jws::verify(token, cx.budget, &rules)?;
+        let checked = if policy.is_encrypted() {
+            // Sign-then-encrypt: the JWS is the JWE's plaintext, checked
+            // against the same rules; its failures say they are inside.
+            let inner = self.decryption.open(token, id, policy, cx.budget)?;
+            jws::verify(&inner, cx.budget, &rules).map_err(|err| Error::Encrypted {
+                source: Box::new(err),
+            })?
+        } else {
+            match jws::verify(token, cx.budget, &rules) {
+                Err(Error::WrongSegmentCount { found: 5 })
+                    if crate::jwt::encryption::has_jwe_header(token) =>
+                {
+                    return Err(Error::UnexpectedEncryption);
+                }
+                checked => checked?,
+            }
+        };
         cx.budget -= token.len();
         Ok(checked)
     }
@@ -466,6 +485,7 @@ pub struct VerifierBuilder {
     clock: Arc<dyn Clock>,
     max_size: usize,
     max_depth: usize,
+    decryption: DecryptionKeysBuilder,
 }
 
 impl VerifierBuilder {
@@ -599,6 +619,63 @@ impl VerifierBuilder {
         self
     }
 
+    /// Adds a key that decrypts tokens of the encrypted purpose `T`
+    /// (`#[jwt(encrypted)]`); several make a rotation, the token's `kid`
+    /// picking one. The inner JWS is then verified with `T`'s verifying
+    /// keys, as any token of `T`.
+    ///
+    /// ```
+    /// use jwt_claims::jwe::{DecryptionKey, KeyManagement};
+    /// use jwt_claims::{Algorithm, Claims, HmacKey, Signer, Verifier};
+    /// use serde::{Deserialize, Serialize};
+    ///
+    /// #[derive(Serialize, Deserialize, Claims)]
+    /// #[jwt(aud = "billing", typ = "access", ttl = "15m", encrypted)]
+    /// struct BillingAccess { iban: String }
+    ///
+    /// let signing = HmacKey::new(Algorithm::HS256, &[7; 32])?;
+    /// let billing = DecryptionKey::generate(KeyManagement::EcdhEsA256Kw)?;
+    /// let signer = Signer::builder()
+    ///     .shared_key(signing.clone())
+    ///     .encryption_key::<BillingAccess>(billing.encryption_key())
+    ///     .build()?;
+    /// let verifier = Verifier::builder()
+    ///     .shared_key(signing)
+    ///     .decryption_key::<BillingAccess>(billing)
+    ///     .build()?;
+    ///
+    /// let token = signer.encode(&BillingAccess { iban: "DE89 3704 0044".into() })?;
+    /// assert_eq!(token.as_str().split('.').count(), 5); // a JWE
+    /// assert_eq!(verifier.decode::<BillingAccess>(token.as_str())?.claims().iban, "DE89 3704 0044");
+    /// # Ok::<(), jwt_claims::Error>(())
+    /// ```
+    #[cfg(feature = "aws_lc_rs")]
+    pub fn decryption_key<T: Claims>(mut self, key: crate::jwe::DecryptionKey) -> VerifierBuilder {
+        self.decryption
+            .purpose(PurposeId::of::<T>(), T::policy(), key);
+        self
+    }
+
+    /// Adds a key that decrypts tokens of the encrypted runtime purpose
+    /// `purpose` ([`Policy::with_encryption`]).
+    #[cfg(feature = "aws_lc_rs")]
+    pub fn purpose_decryption_key(
+        mut self,
+        purpose: &RuntimePurpose,
+        key: crate::jwe::DecryptionKey,
+    ) -> VerifierBuilder {
+        self.decryption.purpose(purpose.id(), purpose.policy(), key);
+        self
+    }
+
+    /// Adds a key that decrypts tokens of every encrypted purpose without
+    /// decryption keys of its own.
+    #[cfg(feature = "aws_lc_rs")]
+    pub fn shared_decryption_key(mut self, key: crate::jwe::DecryptionKey) -> VerifierBuilder {
+        self.decryption.shared(key);
+        self
+    }
+
     /// Adds a key used by every purpose that has no key of its own.
     ///
     /// Purposes that share a key are still told apart by `typ` and `aud`,
@@ -712,6 +789,7 @@ impl VerifierBuilder {
             clock: self.clock,
             max_size: self.max_size,
             max_depth: self.max_depth,
+            decryption: self.decryption.build()?,
         })
     }
 }
