@@ -79,6 +79,17 @@ impl RefreshClaims for RefreshToken {
     }
 }
 
+/// The user's payment details, from auth to billing: personal data that
+/// only billing can read. Signed by auth, then encrypted to billing's key.
+#[derive(Debug, Serialize, Deserialize, Claims)]
+#[jwt(aud = "billing", typ = "contact", iss = AUTH_ISSUER, ttl = "15m", require = ["sub"], encrypted, enc = "A256GCM")]
+pub struct BillingContact {
+    /// Where invoices go.
+    pub email: String,
+    /// The account they are paid from.
+    pub iban: String,
+}
+
 /// A link to download one export of a report, good for one download:
 /// minted and checked by the reports service alone, with its own key.
 #[derive(Debug, Serialize, Deserialize, Claims)]

@@ -85,7 +85,7 @@ pub(crate) fn open(
             // looked at before it verifies (no padding oracle).
             let expected = cbc_tag(enc, mac_key, aad, iv, ciphertext);
             constant_time::verify_slices_are_equal(&expected, tag).map_err(failed)?;
-            if ciphertext.is_empty() || ciphertext.len() % 16 != 0 {
+            if ciphertext.is_empty() || !ciphertext.len().is_multiple_of(16) {
                 return Err(Error::DecryptionFailed);
             }
             let iv: [u8; 16] = iv.try_into().map_err(|_| Error::DecryptionFailed)?;

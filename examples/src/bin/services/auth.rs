@@ -3,7 +3,8 @@
 //!
 //! - `POST /login` `{"user"}`: a refresh family; the billing access token
 //!   as the `jwt` cookie (`HttpOnly; Secure; SameSite=Strict`) and in the
-//!   body, with the refresh token and a reports access token.
+//!   body, with the refresh token, a reports access token and the user's
+//!   payment details for billing, encrypted to billing's key.
 //! - `POST /refresh` `{"refresh_token"}`: the successor refresh token and
 //!   fresh access tokens; a reused refresh token revokes its session.
 //! - `POST /logout` `{"refresh_token"}`: revokes the session, and with it
@@ -23,7 +24,7 @@ use jwt_claims_axum::{PublishedKeys, SessionCookie};
 use jwt_claims_state::{Families, FamilyId, StatefulVerifier, Store};
 use serde::Deserialize;
 use serde_json::json;
-use shared_claims::{BillingAccess, RefreshToken, ReportsAccess, Role};
+use shared_claims::{BillingAccess, BillingContact, RefreshToken, ReportsAccess, Role};
 use std::sync::Arc;
 
 use crate::keys::Keys;
@@ -43,8 +44,11 @@ pub(crate) fn router(
     keys: &Keys,
     store: Arc<dyn Store>,
 ) -> Result<Router, Box<dyn std::error::Error>> {
+    // Payment details are encrypted to billing (its public key; billing
+    // would publish it, the demo takes it from billing's key).
     let signer = Signer::builder()
         .shared_key(keys.auth_current.clone())
+        .encryption_key::<BillingContact>(keys.billing_decryption.encryption_key())
         .build()?;
     let refresh = Verifier::builder()
         .key::<RefreshToken>(keys.auth_refresh.clone())
@@ -76,11 +80,13 @@ pub(crate) fn router(
         .merge(published.router()))
 }
 
-/// A user of the demo: name, role, organisation.
+/// A user of the demo: name, role, organisation, payment details.
 struct User {
     name: &'static str,
     role: Role,
     org_id: u64,
+    email: &'static str,
+    iban: &'static str,
 }
 
 const USERS: [User; 2] = [
@@ -88,11 +94,15 @@ const USERS: [User; 2] = [
         name: "ada",
         role: Role::Admin,
         org_id: 7,
+        email: "ada@example.com",
+        iban: "DE89 3704 0044 0532 0130 00",
     },
     User {
         name: "bob",
         role: Role::Viewer,
         org_id: 7,
+        email: "bob@example.com",
+        iban: "FR76 3000 6000 0112 3456 7890 189",
     },
 ];
 
@@ -184,9 +194,17 @@ fn tokens(
         })
         .subject(user.name)
         .encode();
-    let (billing, reports) = match (billing, reports) {
-        (Ok(billing), Ok(reports)) => (billing, reports),
-        (Err(err), _) | (_, Err(err)) => return refused(&err),
+    let contact = state
+        .signer
+        .issue(&BillingContact {
+            email: user.email.to_owned(),
+            iban: user.iban.to_owned(),
+        })
+        .subject(user.name)
+        .encode();
+    let (billing, reports, contact) = match (billing, reports, contact) {
+        (Ok(billing), Ok(reports), Ok(contact)) => (billing, reports, contact),
+        (Err(err), _, _) | (_, Err(err), _) | (_, _, Err(err)) => return refused(&err),
     };
     let mut headers = HeaderMap::new();
     headers.insert(SET_COOKIE, state.cookie.set(&billing));
@@ -196,6 +214,7 @@ fn tokens(
         "expires_in": billing.expires_in().as_secs(),
         "refresh_token": refresh.as_str(),
         "reports_token": reports.as_str(),
+        "contact_token": contact.as_str(),
     });
     (StatusCode::OK, headers, Json(body)).into_response()
 }

@@ -6,6 +6,8 @@
 //! - `POST /invoices/{id}/pay`: admins only (a guard: 403 for others);
 //!   behind tower-http's CSRF layer, as every cookie-authenticated unsafe
 //!   method must be.
+//! - `GET /payment-details`: the user's payment details, from the
+//!   `Authorization` header, in a token encrypted to billing's key.
 
 use std::time::Duration;
 
@@ -14,45 +16,59 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use jwt_claims::Verifier;
 use jwt_claims_axum::{
-    BearerAuth, RemoteKeySet, RequireBearer, StatefulAuth, StatefulBearer, TokenSource,
+    Bearer, BearerAuth, RemoteKeySet, RequireBearer, StatefulAuth, StatefulBearer, TokenSource,
 };
 use jwt_claims_state::StatefulVerifier;
 use serde_json::{Value, json};
-use shared_claims::{AUTH_ISSUER, BillingAccess, Role};
+use shared_claims::{AUTH_ISSUER, BillingAccess, BillingContact, Role};
 use tower_http::csrf::CsrfLayer;
 
 use crate::Services;
 use crate::auth::COOKIE;
+use crate::keys::Keys;
 
 #[derive(Clone, FromRef)]
 struct BillingState {
+    /// Access tokens: the cookie, then the header; checked against the
+    /// token state.
     auth: StatefulAuth,
+    /// Payment details: the header only.
+    contact: BearerAuth,
 }
 
 /// The billing service's router, trusting the keys published at
 /// `jwks_url` and the token state of `services`.
 pub(crate) async fn router(
     jwks_url: &str,
+    keys: &Keys,
     services: &Services,
 ) -> Result<Router, Box<dyn std::error::Error>> {
-    let keys = RemoteKeySet::builder(jwks_url)
+    let remote = RemoteKeySet::builder(jwks_url)
         .issuer(AUTH_ISSUER)
         .timeout(Duration::from_secs(1))
         // The demo's services talk over loopback; real ones use https://.
         .dangerous_allow_plain_http()
         .spawn()?;
-    if keys.ready().await.is_err() {
+    if remote.ready().await.is_err() {
         eprintln!(
             "billing: the key set at {jwks_url} is unreachable; answering 503 until it is back"
         );
     }
+    // Access tokens and payment details are signed with auth's published
+    // keys; payment details are also encrypted to billing's own key.
     let verifier = Verifier::builder()
-        .key_provider::<BillingAccess>(keys.provider())
+        .key_provider::<BillingAccess>(remote.provider())
+        .key_provider::<BillingContact>(remote.provider())
+        .decryption_key::<BillingContact>(keys.billing_decryption.clone())
+        .build()?;
+    let contact = BearerAuth::builder(verifier.clone())
+        .realm("billing")
+        .key_set(remote.clone())
         .build()?;
     let auth = BearerAuth::builder(verifier.clone())
         .source(TokenSource::cookie_then_header(COOKIE)?)
         .realm("billing")
-        .key_set(keys)
+        .key_set(remote)
         .build()?;
     let stateful = StatefulVerifier::new(verifier, services.store.clone());
     let auth = StatefulAuth::new(auth, stateful);
@@ -61,8 +77,9 @@ pub(crate) async fn router(
     Ok(Router::new()
         .route("/invoices", get(invoices))
         .route("/invoices/{id}/pay", post(pay).route_layer(admins))
+        .route("/payment-details", get(payment_details))
         .layer(CsrfLayer::new())
-        .with_state(BillingState { auth }))
+        .with_state(BillingState { auth, contact }))
 }
 
 async fn invoices(token: StatefulBearer<BillingAccess>) -> Json<Value> {
@@ -73,4 +90,9 @@ async fn invoices(token: StatefulBearer<BillingAccess>) -> Json<Value> {
 async fn pay(token: StatefulBearer<BillingAccess>, Path(id): Path<u64>) -> Json<Value> {
     let by = token.registered().subject().unwrap_or_default().to_owned();
     Json(json!({ "invoice": id, "paid_by": by }))
+}
+
+async fn payment_details(contact: Bearer<BillingContact>) -> Json<Value> {
+    let contact = contact.claims();
+    Json(json!({ "email": contact.email, "iban": contact.iban }))
 }

@@ -2,6 +2,7 @@
 //! itself) or a file (`NAME_FILE`, its path), never from the source; a
 //! freshly generated key when neither is set, so the demo runs as is.
 
+use jwt_claims::jwe::{DecryptionKey, KeyManagement};
 use jwt_claims::{Algorithm, Error, HmacKey, PrivateKey};
 
 /// Every key of the demo.
@@ -15,6 +16,9 @@ pub(crate) struct Keys {
     pub(crate) auth_refresh: HmacKey,
     /// Reports' HS256 secret for its one-time export links.
     pub(crate) reports_links: HmacKey,
+    /// Billing's ECDH-ES+A256KW key: auth encrypts payment details to its
+    /// public half, which billing would publish.
+    pub(crate) billing_decryption: DecryptionKey,
     /// Where each key came from, for the demo's first lines.
     pub(crate) origins: Vec<String>,
 }
@@ -46,11 +50,21 @@ impl Keys {
         };
         let auth_refresh = secret("AUTH_REFRESH_SECRET")?;
         let reports_links = secret("REPORTS_LINK_SECRET")?;
+        let alg = KeyManagement::EcdhEsA256Kw;
+        let billing_decryption = load(
+            "BILLING_DECRYPTION_KEY",
+            &mut origins,
+            |var| DecryptionKey::from_env(alg, var),
+            |path| DecryptionKey::from_file(alg, path),
+            || DecryptionKey::generate(alg),
+        )?
+        .with_kid("billing-enc-1");
         Ok(Keys {
             auth_current,
             auth_previous,
             auth_refresh,
             reports_links,
+            billing_decryption,
             origins,
         })
     }

@@ -5,8 +5,9 @@
 //! - **auth** logs users in (the billing access token as a `jwt` cookie and
 //!   in the body, with a refresh token), rotates refresh tokens, logs out,
 //!   and publishes its keys half-way through a key rotation.
-//! - **billing** reads the cookie, then the `Authorization` header, and
-//!   lets only admins pay.
+//! - **billing** reads the cookie, then the `Authorization` header, lets
+//!   only admins pay, and reads payment details that auth encrypted to
+//!   billing's key.
 //! - **reports** reads the header and hands out one-time export links.
 //!
 //! Token state (refresh families, revoked sessions, used links) is in
@@ -77,7 +78,7 @@ async fn run() -> Result<bool, Box<dyn std::error::Error>> {
 
     let auth = serve(auth::router(&keys, services.store.clone())?).await?;
     let jwks = format!("http://{auth}{JWKS_PATH}");
-    let billing = serve(billing::router(&jwks, &services).await?).await?;
+    let billing = serve(billing::router(&jwks, &keys, &services).await?).await?;
     let reports = serve(reports::router(&jwks, &keys, &services).await?).await?;
     // A port nothing listens on: the address is free once the listener
     // is dropped.
@@ -85,7 +86,7 @@ async fn run() -> Result<bool, Box<dyn std::error::Error>> {
         .await?
         .local_addr()?;
     let unreachable = format!("http://{closed}{JWKS_PATH}");
-    let billing_cut_off = serve(billing::router(&unreachable, &services).await?).await?;
+    let billing_cut_off = serve(billing::router(&unreachable, &keys, &services).await?).await?;
 
     let addresses = Addresses {
         auth,

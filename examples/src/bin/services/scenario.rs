@@ -130,8 +130,8 @@ fn shown(request: &Request) -> String {
     shown
 }
 
-/// `text` with every JWT-looking run (three dot-joined base64url parts)
-/// shown as `<token>`: the demo never prints a usable token.
+/// `text` with every JWT-looking run (three or five dot-joined base64url
+/// parts) shown as `<token>`: the demo never prints a usable token.
 fn redacted(text: &str) -> String {
     let is_token_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
     let mut out = String::new();
@@ -141,7 +141,8 @@ fn redacted(text: &str) -> String {
             run.push(c);
             continue;
         }
-        if run.matches('.').count() == 2 && run.len() > 40 {
+        // A JWS has two dots, a JWE four.
+        if matches!(run.matches('.').count(), 2 | 4) && run.len() > 40 {
             out.push_str("<token>");
         } else {
             out.push_str(&run);
@@ -248,6 +249,7 @@ pub(crate) async fn run(at: &Addresses, keys: &Keys) -> bool {
     let ada_access = field(&ada, "access_token");
     let ada_refresh = field(&ada, "refresh_token");
     let ada_reports = field(&ada, "reports_token");
+    let ada_contact = field(&ada, "contact_token");
 
     run.step(
         "billing accepts the access token from the jwt cookie",
@@ -321,6 +323,41 @@ pub(crate) async fn run(at: &Addresses, keys: &Keys) -> bool {
         at.billing,
         invoices().bearer(&earlier_token(&keys.auth_previous, 60)),
         expect(200, None),
+    )
+    .await;
+
+    // --- Personal data, encrypted so that only billing can read it.
+    run.check(
+        ada_contact.split('.').count() == 5,
+        "the payment details travel as a JWE (five segments), not a readable JWS",
+    );
+    let details = run
+        .step(
+            "billing reads ada's payment details, which auth encrypted to billing's key",
+            "billing",
+            at.billing,
+            Request::get("/payment-details").bearer(&ada_contact),
+            expect(200, None),
+        )
+        .await;
+    run.check(
+        details.json()["iban"] == "DE89 3704 0044 0532 0130 00",
+        "billing decrypted the IBAN",
+    );
+    run.step(
+        "billing refuses the same purpose signed but not encrypted",
+        "billing",
+        at.billing,
+        Request::get("/payment-details").bearer(&ada_access),
+        expect(401, Some(BILLING_INVALID)),
+    )
+    .await;
+    run.step(
+        "reports refuses the encrypted token",
+        "reports",
+        at.reports,
+        Request::get("/reports").bearer(&ada_contact),
+        expect(401, Some(REPORTS_INVALID)),
     )
     .await;
 
