@@ -26,7 +26,7 @@ use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
-use jwt_claims::{Error, JwkSet, KeyProvider, VerifyingKey};
+use jwt_claims::{Error, FetchLimits, JwkSet, KeyProvider, VerifyingKey};
 use tokio::sync::{Notify, watch};
 use tokio::time::Instant;
 
@@ -87,7 +87,7 @@ struct Shared {
     url: String,
     uri: Uri,
     issuer: Option<String>,
-    limits: Limits,
+    limits: FetchLimits,
     state: RwLock<State>,
     /// Asks the task for a refresh (an unknown `kid`) or to stop.
     wake: Notify,
@@ -96,16 +96,6 @@ struct Shared {
     fetching: AtomicBool,
     /// How many fetches have finished, successful or not.
     attempts: watch::Sender<u64>,
-}
-
-#[derive(Clone, Copy, Debug)]
-struct Limits {
-    timeout: Duration,
-    max_size: usize,
-    min_ttl: Duration,
-    max_ttl: Duration,
-    default_ttl: Duration,
-    cooldown: Duration,
 }
 
 #[derive(Default)]
@@ -129,14 +119,7 @@ impl RemoteKeySet {
         RemoteKeySetBuilder {
             url: url.into(),
             issuer: None,
-            limits: Limits {
-                timeout: Duration::from_secs(5),
-                max_size: 256 * 1024,
-                min_ttl: Duration::from_secs(60),
-                max_ttl: Duration::from_secs(24 * 60 * 60),
-                default_ttl: Duration::from_secs(10 * 60),
-                cooldown: Duration::from_secs(30),
-            },
+            limits: FetchLimits::DEFAULT,
             allow_plain_http: false,
         }
     }
@@ -279,7 +262,7 @@ impl Shared {
 pub struct RemoteKeySetBuilder {
     url: String,
     issuer: Option<String>,
-    limits: Limits,
+    limits: FetchLimits,
     allow_plain_http: bool,
 }
 
@@ -460,13 +443,12 @@ async fn fetch(client: &HttpClient, shared: &Shared) -> Result<Fetched, String> 
     if response.status() != StatusCode::OK {
         return Err(format!("the server answered {}", response.status()));
     }
-    let ttl = response
-        .headers()
-        .get(CACHE_CONTROL)
-        .and_then(|value| value.to_str().ok())
-        .and_then(JwkSet::cache_lifetime)
-        .unwrap_or(limits.default_ttl)
-        .clamp(limits.min_ttl, limits.max_ttl);
+    let ttl = limits.cache_for(
+        response
+            .headers()
+            .get(CACHE_CONTROL)
+            .and_then(|value| value.to_str().ok()),
+    );
     let body = Limited::new(response.into_body(), limits.max_size)
         .collect()
         .await

@@ -88,8 +88,8 @@ pub use jwt::verifier::{DEFAULT_CLOCK_SKEW, Verifier, VerifierBuilder};
 #[cfg(feature = "remote-jwks")]
 pub use key::remote::{RemoteJwks, RemoteJwksBuilder};
 pub use key::{
-    HmacKey, JwkSet, KeyProvider, PrivateKey, PublicKey, SigningKey, SkipReason, SkippedKey,
-    VerifyingKey,
+    FetchLimits, HmacKey, JwkSet, KeyProvider, PrivateKey, PublicKey, SigningKey, SkipReason,
+    SkippedKey, VerifyingKey,
 };
 
 /// The crypto backend this build signs and verifies with: `"aws-lc-rs"`

@@ -414,6 +414,64 @@ impl IntoIterator for JwkSet {
     }
 }
 
+/// How a remote JWK Set is fetched and cached: the bounds every fetcher
+/// starts from ([`RemoteJwks`](crate::RemoteJwks) with the
+/// `remote-jwks` feature, jwt-claims-axum's `RemoteKeySet`), each set
+/// through the fetcher's builder.
+///
+/// ```
+/// use std::time::Duration;
+/// use jwt_claims::FetchLimits;
+///
+/// let limits = FetchLimits::DEFAULT;
+/// assert_eq!(limits.cache_for(Some("max-age=5")), Duration::from_secs(60)); // at least min_ttl
+/// assert_eq!(limits.cache_for(None), Duration::from_secs(600)); // default_ttl
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct FetchLimits {
+    /// How long one fetch may take: 5 s.
+    pub timeout: Duration,
+    /// The largest response read: 256 KiB.
+    pub max_size: usize,
+    /// The shortest time a set is cached, whatever `Cache-Control` says: 1 min.
+    pub min_ttl: Duration,
+    /// The longest: 24 h.
+    pub max_ttl: Duration,
+    /// How long a set without `Cache-Control: max-age` is cached: 10 min.
+    pub default_ttl: Duration,
+    /// The least time between two fetches, whatever triggers them (an
+    /// expired set, an unknown `kid`): 30 s.
+    pub cooldown: Duration,
+}
+
+impl FetchLimits {
+    /// The defaults listed on each field.
+    pub const DEFAULT: FetchLimits = FetchLimits {
+        timeout: Duration::from_secs(5),
+        max_size: 256 * 1024,
+        min_ttl: Duration::from_secs(60),
+        max_ttl: Duration::from_secs(24 * 60 * 60),
+        default_ttl: Duration::from_secs(10 * 60),
+        cooldown: Duration::from_secs(30),
+    };
+
+    /// How long to cache a set fetched with this `Cache-Control` header
+    /// ([`JwkSet::cache_lifetime`]), within `min_ttl..=max_ttl`.
+    pub fn cache_for(&self, cache_control: Option<&str>) -> Duration {
+        cache_control
+            .and_then(JwkSet::cache_lifetime)
+            .unwrap_or(self.default_ttl)
+            .clamp(self.min_ttl, self.max_ttl)
+    }
+}
+
+impl Default for FetchLimits {
+    fn default() -> FetchLimits {
+        FetchLimits::DEFAULT
+    }
+}
+
 /// The start of every "this is not a JWK Set" reason.
 const EXPECTED: &str = "expected a JWK Set (a JSON object with a \"keys\" array)";
 

@@ -26,7 +26,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 pub use self::hmac::HmacKey;
-pub use self::jwks::{JwkSet, SkipReason, SkippedKey};
+pub use self::jwks::{FetchLimits, JwkSet, SkipReason, SkippedKey};
 pub use self::private::PrivateKey;
 pub use self::provider::KeyProvider;
 #[cfg(all(feature = "rust_crypto", not(feature = "aws_lc_rs")))]

@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use crate::clock::{Clock, SystemClock};
 use crate::key::VerifyingKey;
-use crate::{ConfigError, Error, JwkSet, SkippedKey};
+use crate::{ConfigError, Error, FetchLimits, JwkSet, SkippedKey};
 
 /// A JWK Set fetched from a URL and kept fresh; give it to a verifier with
 /// [`VerifierBuilder::remote_key_set`](crate::VerifierBuilder::remote_key_set).
@@ -50,11 +50,7 @@ struct Inner {
     url: String,
     agent: ureq::Agent,
     issuer: Option<String>,
-    max_size: u64,
-    min_ttl: Duration,
-    max_ttl: Duration,
-    default_ttl: Duration,
-    cooldown: Duration,
+    limits: FetchLimits,
     clock: Arc<dyn Clock>,
     state: RwLock<State>,
     /// Held while fetching, so one thread fetches and the others go on
@@ -92,12 +88,7 @@ impl RemoteJwks {
         RemoteJwksBuilder {
             url: url.into(),
             issuer: None,
-            timeout: Duration::from_secs(5),
-            max_size: 256 * 1024,
-            min_ttl: Duration::from_secs(60),
-            max_ttl: Duration::from_secs(24 * 60 * 60),
-            default_ttl: Duration::from_secs(10 * 60),
-            cooldown: Duration::from_secs(30),
+            limits: FetchLimits::DEFAULT,
             clock: Arc::new(SystemClock),
             allow_plain_http: false,
         }
@@ -174,7 +165,7 @@ impl RemoteJwks {
         let cooling = self
             .read()
             .last_attempt
-            .is_some_and(|last| now < last.saturating_add(secs(self.inner.cooldown)));
+            .is_some_and(|last| now < last.saturating_add(secs(self.inner.limits.cooldown)));
         if cooling {
             return false;
         }
@@ -217,17 +208,16 @@ impl RemoteJwks {
             .header("accept", "application/jwk-set+json, application/json")
             .call()
             .map_err(|err| format!("request failed: {err}"))?;
-        let ttl = response
-            .headers()
-            .get("cache-control")
-            .and_then(|value| value.to_str().ok())
-            .and_then(JwkSet::cache_lifetime)
-            .unwrap_or(inner.default_ttl)
-            .clamp(inner.min_ttl, inner.max_ttl);
+        let ttl = inner.limits.cache_for(
+            response
+                .headers()
+                .get("cache-control")
+                .and_then(|value| value.to_str().ok()),
+        );
         let body = response
             .body_mut()
             .with_config()
-            .limit(inner.max_size)
+            .limit(u64::try_from(inner.limits.max_size).unwrap_or(u64::MAX))
             .read_to_vec()
             .map_err(|err| match err {
                 ureq::Error::BodyExceedsLimit(limit) => {
@@ -286,12 +276,7 @@ fn secs(duration: Duration) -> i64 {
 pub struct RemoteJwksBuilder {
     url: String,
     issuer: Option<String>,
-    timeout: Duration,
-    max_size: u64,
-    min_ttl: Duration,
-    max_ttl: Duration,
-    default_ttl: Duration,
-    cooldown: Duration,
+    limits: FetchLimits,
     clock: Arc<dyn Clock>,
     allow_plain_http: bool,
 }
@@ -306,13 +291,13 @@ impl RemoteJwksBuilder {
 
     /// The most a whole fetch may take (default 5 s).
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.limits.timeout = timeout;
         self
     }
 
     /// The largest response accepted, in bytes (default 256 KiB).
     pub fn max_response_size(mut self, bytes: u64) -> Self {
-        self.max_size = bytes;
+        self.limits.max_size = usize::try_from(bytes).unwrap_or(usize::MAX);
         self
     }
 
@@ -320,9 +305,9 @@ impl RemoteJwksBuilder {
     /// to 24 h), and the lifetime used when the response gives none
     /// (default 10 min, also held within the bounds).
     pub fn cache_bounds(mut self, min: Duration, max: Duration, default: Duration) -> Self {
-        self.min_ttl = min;
-        self.max_ttl = max;
-        self.default_ttl = default;
+        self.limits.min_ttl = min;
+        self.limits.max_ttl = max;
+        self.limits.default_ttl = default;
         self
     }
 
@@ -331,7 +316,7 @@ impl RemoteJwksBuilder {
     /// and failed refreshes cannot make the verifier fetch more often than
     /// this, whatever the server's `Cache-Control` says.
     pub fn refresh_cooldown(mut self, cooldown: Duration) -> Self {
-        self.cooldown = cooldown;
+        self.limits.cooldown = cooldown;
         self
     }
 
@@ -371,7 +356,7 @@ impl RemoteJwksBuilder {
             }
             .into());
         }
-        if self.min_ttl > self.max_ttl {
+        if self.limits.min_ttl > self.limits.max_ttl {
             return Err(ConfigError::CacheBounds.into());
         }
         let crypto = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
@@ -382,7 +367,7 @@ impl RemoteJwksBuilder {
         let agent = ureq::Agent::config_builder()
             .tls_config(tls)
             .https_only(!self.allow_plain_http)
-            .timeout_global(Some(self.timeout))
+            .timeout_global(Some(self.limits.timeout))
             .max_redirects(3)
             .build()
             .new_agent();
@@ -391,11 +376,7 @@ impl RemoteJwksBuilder {
                 url: self.url,
                 agent,
                 issuer: self.issuer,
-                max_size: self.max_size,
-                min_ttl: self.min_ttl,
-                max_ttl: self.max_ttl,
-                default_ttl: self.default_ttl,
-                cooldown: self.cooldown,
+                limits: self.limits,
                 clock: self.clock,
                 state: RwLock::new(State::default()),
                 refreshing: Mutex::new(()),
