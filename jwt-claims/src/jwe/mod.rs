@@ -17,7 +17,7 @@
 //!   header; the `alg` bound to the key, `enc` to an allow-list; keys only
 //!   from configuration, never from `jwk`, `jku` or `x5u`;
 //! - every failure after the header (unwrap, agreement, tag, padding) is
-//!   one [`Error::DecryptionFailed`], the CBC tag checked in constant time
+//!   one [`Error::DecryptionFailed`](crate::Error::DecryptionFailed), the CBC tag checked in constant time
 //!   before any decryption; an ephemeral key off the configured key's
 //!   curve, or of small order, fails the agreement.
 //!
