@@ -452,24 +452,30 @@ fn expect_family(algorithm: KeyManagement, wanted: Family, what: &str) -> Result
 }
 
 impl DecryptionKey {
-    /// A key of `secret`; `public` is its public half (RSA), or `None`
-    /// to derive it.
-    fn new(algorithm: KeyManagement, secret: Secret, public: Option<Recipient>) -> DecryptionKey {
-        let public = public.unwrap_or_else(|| match &secret {
-            Secret::Symmetric(secret) => Recipient::Symmetric(secret.clone()),
-            Secret::Ecdh { curve, point, .. } => Recipient::Ecdh {
+    /// A key of `secret`; `public` is its public half, given for RSA and
+    /// derived for the others.
+    fn new(
+        algorithm: KeyManagement,
+        secret: Secret,
+        public: Option<Recipient>,
+    ) -> Result<DecryptionKey, Error> {
+        let public = match (public, &secret) {
+            (Some(public), _) => public,
+            (None, Secret::Symmetric(secret)) => Recipient::Symmetric(secret.clone()),
+            (None, Secret::Ecdh { curve, point, .. }) => Recipient::Ecdh {
                 curve: *curve,
                 point: point.clone(),
             },
-            // RSA keys are built with their public half.
-            Secret::Rsa(_) => unreachable!("an RSA key is built with its public key"),
-        });
-        DecryptionKey {
+            (None, Secret::Rsa(_)) => {
+                return Err(invalid(algorithm, "the RSA public key is missing"));
+            }
+        };
+        Ok(DecryptionKey {
             algorithm,
             kid: None,
             secret: Arc::new(secret),
             public: Arc::new(public),
-        }
+        })
     }
 
     /// A shared secret for `dir` (16, 32 or 64 bytes: the content
@@ -482,11 +488,11 @@ impl DecryptionKey {
     pub fn from_secret(algorithm: KeyManagement, secret: &[u8]) -> Result<DecryptionKey, Error> {
         expect_family(algorithm, Family::Symmetric, "a shared secret")?;
         check_secret(algorithm, secret)?;
-        Ok(DecryptionKey::new(
+        DecryptionKey::new(
             algorithm,
             Secret::Symmetric(Zeroizing::new(secret.to_vec())),
             None,
-        ))
+        )
     }
 
     /// A private key from a JWK: `oct` (`k`) for the shared-secret
@@ -557,7 +563,7 @@ impl DecryptionKey {
                 (secret, Some(public))
             }
         };
-        let key = DecryptionKey::new(algorithm, secret.0, secret.1);
+        let key = DecryptionKey::new(algorithm, secret.0, secret.1)?;
         Ok(match parsed.kid {
             Some(kid) => key.with_kid(kid),
             None => key,
@@ -593,7 +599,7 @@ impl DecryptionKey {
                 (ecdh_private(algorithm, curve, scalar)?, None)
             }
         };
-        Ok(DecryptionKey::new(algorithm, secret.0, secret.1))
+        DecryptionKey::new(algorithm, secret.0, secret.1)
     }
 
     /// A private key from PEM (`PRIVATE KEY`, `RSA PRIVATE KEY`, `EC
@@ -653,7 +659,7 @@ impl DecryptionKey {
                 (secret, Some(public))
             }
         };
-        Ok(DecryptionKey::new(algorithm, secret.0, secret.1))
+        DecryptionKey::new(algorithm, secret.0, secret.1)
     }
 
     /// Loads a key from an environment variable holding a JWK, PEM, or
