@@ -2,6 +2,7 @@
 //! object, no member twice at any depth, `zip` and `crit` refused, keys
 //! never taken from `jwk`, `jku`, `x5u` or `x5c`.
 
+use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde_json::{Map, Value};
 
 use super::key::Curve;
@@ -44,16 +45,11 @@ fn party_info(members: &Map<String, Value>, name: &'static str) -> Result<Vec<u8
 
 /// Parses the decoded protected header.
 pub(crate) fn parse(bytes: &[u8]) -> Result<Header, Error> {
-    // No member twice at any depth (`epk` is an object): `Unique`.
-    let crate::json::Unique(value) = crate::json::parse(bytes, Part::Header, |de, _| {
-        serde::Deserialize::deserialize(de)
+    // No member twice: at the top, as a JWS header's, a
+    // `DuplicateMember`; inside one (`epk` is an object), `Unique` refuses.
+    let members = crate::json::parse(bytes, Part::Header, |de, duplicate| {
+        de.deserialize_map(Members { duplicate })
     })?;
-    let Value::Object(members) = value else {
-        return Err(Error::InvalidJson {
-            part: Part::Header,
-            reason: "not a JSON object".to_owned(),
-        });
-    };
     if members.contains_key("zip") {
         return Err(bad(
             "zip",
@@ -95,6 +91,33 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Header, Error> {
         apu: party_info(&members, "apu")?,
         apv: party_info(&members, "apv")?,
     })
+}
+
+/// The header's members, a repeated name told through `duplicate` (which
+/// [`crate::json::parse`] makes an [`Error::DuplicateMember`]).
+struct Members<'a> {
+    duplicate: &'a mut Option<String>,
+}
+
+impl<'de> Visitor<'de> for Members<'_> {
+    type Value = Map<String, Value>;
+
+    fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("a JOSE header object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut members = Map::new();
+        while let Some(name) = map.next_key::<String>()? {
+            if members.contains_key(&name) {
+                *self.duplicate = Some(crate::error::echo(&name));
+                return Err(de::Error::custom("duplicate member"));
+            }
+            let crate::json::Unique(value) = map.next_value()?;
+            members.insert(name, value);
+        }
+        Ok(members)
+    }
 }
 
 /// The ephemeral public key: `EC` (P-256, P-384) or `OKP` (X25519), its
@@ -145,4 +168,40 @@ pub(crate) fn write(
     }
     out.push('}');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_member_twice_is_a_duplicate_member_as_in_a_jws_header() {
+        for (json, name) in [
+            (r#"{"alg":"A128KW","enc":"A128GCM","alg":"dir"}"#, "alg"),
+            (
+                r#"{"alg":"A128KW","\u0065nc":"A256GCM","enc":"A128GCM"}"#,
+                "enc",
+            ),
+            (r#"{"alg":"A128KW","enc":"A128GCM","x":1,"x":1}"#, "x"),
+        ] {
+            assert_eq!(
+                parse(json.as_bytes()).unwrap_err(),
+                Error::DuplicateMember {
+                    part: Part::Header,
+                    name: name.to_owned()
+                },
+                "{json}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_member_twice_inside_the_ephemeral_key_is_refused() {
+        let json = r#"{"alg":"ECDH-ES","enc":"A128GCM","epk":{"kty":"OKP","crv":"X25519","x":"AAAA","x":"AAAA"}}"#;
+        let err = parse(json.as_bytes()).unwrap_err();
+        assert!(
+            matches!(&err, Error::InvalidJson { part: Part::Header, reason } if reason.starts_with("member \"x\" appears twice")),
+            "{err}"
+        );
+    }
 }
