@@ -378,11 +378,23 @@ fn check_point(algorithm: KeyManagement, curve: Curve, point: &[u8]) -> Result<(
 }
 
 fn rsa_public(algorithm: KeyManagement, spki: &[u8]) -> Result<Recipient, Error> {
+    // aws-lc-rs refuses moduli outside 2048..=8192 bits; a smaller one is
+    // told apart from a broken key by reading its modulus, as for a
+    // private key.
     let key = PublicEncryptingKey::from_der(spki).map_err(|_| {
-        invalid(
-            algorithm,
-            "not an RSA public key aws-lc-rs accepts (2048 to 8192 bits)",
-        )
+        match der::spki(spki)
+            .and_then(|(_, _, pkcs1)| der::rsa_public_integers(pkcs1))
+            .map(|(n, _)| der::bit_length(n))
+        {
+            Some(bits) if bits < MIN_RSA_BITS => weak(
+                algorithm,
+                format!("the RSA modulus is {bits} bits, under {MIN_RSA_BITS}"),
+            ),
+            _ => invalid(
+                algorithm,
+                "not an RSA public key aws-lc-rs accepts (2048 to 8192 bits)",
+            ),
+        }
     })?;
     if key.key_size_bits() < MIN_RSA_BITS {
         return Err(weak(
@@ -1045,5 +1057,40 @@ impl fmt::Debug for EncryptionKey {
             .field("kid", &self.kid)
             .field("curve", &self.curve())
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An RSA public JWK of a `bits`-bit modulus (not a product of two
+    /// primes: only its length is read before it is refused).
+    fn rsa_public_jwk(bits: usize) -> String {
+        let mut n = vec![0xc5; bits / 8];
+        n[bits / 8 - 1] |= 1;
+        let mut jwk = r#"{"kty":"RSA","e":"AQAB","n":""#.to_owned();
+        base64url::encode_into(&n, &mut jwk);
+        jwk.push_str(r#""}"#);
+        jwk
+    }
+
+    #[test]
+    fn a_short_rsa_public_key_is_weak_not_invalid() {
+        for bits in [1024, 2040] {
+            assert_eq!(
+                EncryptionKey::from_jwk(KeyManagement::RsaOaep256, &rsa_public_jwk(bits))
+                    .unwrap_err(),
+                Error::WeakEncryptionKey {
+                    algorithm: "RSA-OAEP-256",
+                    reason: format!("the RSA modulus is {bits} bits, under 2048"),
+                }
+            );
+        }
+        // Too long is not weak: aws-lc-rs's limit, an invalid key.
+        assert!(matches!(
+            EncryptionKey::from_jwk(KeyManagement::RsaOaep256, &rsa_public_jwk(8200)),
+            Err(Error::InvalidEncryptionKey { .. })
+        ));
     }
 }
