@@ -10,6 +10,8 @@ mod claims;
 mod encode;
 mod header;
 mod interop;
+#[cfg(feature = "aws_lc_rs")]
+mod jwe_vectors;
 mod jws;
 mod key_sets;
 mod keys;
