@@ -11,6 +11,8 @@ mod encode;
 mod header;
 mod interop;
 #[cfg(feature = "aws_lc_rs")]
+mod jwe_attacks;
+#[cfg(feature = "aws_lc_rs")]
 mod jwe_vectors;
 mod jws;
 mod key_sets;
