@@ -8,6 +8,9 @@
 //! installed by `./scripts/test` into `tests/interop` (or where
 //! `JWT_CLAIMS_INTEROP` points); when they are missing these tests fail
 //! and say to run the script.
+//!
+//! JWE and nested (sign-then-encrypt) interop, with jose only (PyJWT has
+//! no JWE), is `jwe_interop`'s, through the same [`Tool`].
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -113,7 +116,7 @@ fn pem_files(algorithm: Algorithm) -> (&'static str, &'static [u8], &'static [u8
 }
 
 /// How a tool gets the key: the HMAC secret, or a PEM file's path.
-fn tool_key(algorithm: Algorithm, to_sign: bool) -> Value {
+pub(crate) fn tool_key(algorithm: Algorithm, to_sign: bool) -> Value {
     if algorithm.is_hmac() {
         return json!({ "secret": b64(INTEROP_SECRET) });
     }
@@ -126,7 +129,7 @@ fn tool_key(algorithm: Algorithm, to_sign: bool) -> Value {
     json!({ "pem": key_file(&file) })
 }
 
-fn signing_key(algorithm: Algorithm) -> SigningKey {
+pub(crate) fn signing_key(algorithm: Algorithm) -> SigningKey {
     if algorithm.is_hmac() {
         return HmacKey::new(algorithm, INTEROP_SECRET).unwrap().into();
     }
@@ -135,7 +138,7 @@ fn signing_key(algorithm: Algorithm) -> SigningKey {
         .into()
 }
 
-fn verifying_key(algorithm: Algorithm) -> VerifyingKey {
+pub(crate) fn verifying_key(algorithm: Algorithm) -> VerifyingKey {
     if algorithm.is_hmac() {
         return HmacKey::new(algorithm, INTEROP_SECRET).unwrap().into();
     }
@@ -169,7 +172,7 @@ fn signer(algorithm: Algorithm) -> Signer {
 // ----- the tools -----
 
 #[derive(Clone, Copy, Debug)]
-enum Tool {
+pub(crate) enum Tool {
     PyJwt,
     Jose,
 }
@@ -197,9 +200,10 @@ fn interop_dir() -> PathBuf {
 }
 
 impl Tool {
-    /// Runs `command` (`mint` or `verify`) over `jobs`; returns the tool's
-    /// `tokens` or `results`.
-    fn run(self, command: &str, jobs: &[Value]) -> Vec<Value> {
+    /// Runs `command` over `jobs` in one process; returns the tool's
+    /// `tokens` (`mint`, and jose's `encrypt` and `sign_encrypt`) or
+    /// `results` (`verify`, and jose's `decrypt` and `decrypt_verify`).
+    pub(crate) fn run(self, command: &str, jobs: &[Value]) -> Vec<Value> {
         let dir = interop_dir();
         let mut process = match self {
             Tool::PyJwt => {
@@ -234,7 +238,7 @@ impl Tool {
             String::from_utf8_lossy(&output.stderr)
         );
         let mut out: Value = serde_json::from_slice(&output.stdout).unwrap();
-        let field = if command == "mint" {
+        let field = if matches!(command, "mint" | "encrypt" | "sign_encrypt") {
             "tokens"
         } else {
             "results"

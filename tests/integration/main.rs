@@ -13,6 +13,8 @@ mod interop;
 #[cfg(feature = "aws_lc_rs")]
 mod jwe_attacks;
 #[cfg(feature = "aws_lc_rs")]
+mod jwe_interop;
+#[cfg(feature = "aws_lc_rs")]
 mod jwe_vectors;
 mod jws;
 mod key_sets;
