@@ -952,9 +952,11 @@ fn an_enc_outside_the_allow_list_is_not_allowed() {
     // refuses it for what it is: a token for the vault.
     assert_eq!(
         verifier.decode::<SealedBilling>(&cbc).unwrap_err(),
-        Error::WrongAudience {
-            expected: vec!["billing".into()],
-            found: vec!["vault".into()]
+        Error::Encrypted {
+            source: Box::new(Error::WrongAudience {
+                expected: vec!["billing".into()],
+                found: vec!["vault".into()]
+            })
         }
     );
 }
@@ -1092,12 +1094,11 @@ fn a_sealed_token_of_the_purpose_decodes() {
     assert_eq!(decoded.claims(), &sealed_billing());
 }
 
-/// The claims are checked once the inner JWS verified, as any token's:
-/// their failures are the plain claim errors. `Error::Encrypted` marks the
-/// inner JWS's own failures (its header, its signature), which could
-/// otherwise be taken for the outer JWE's.
+/// The claims are the inner token's: their failures are wrapped in
+/// `Error::Encrypted`, as the inner JWS's header and signature failures
+/// are, so the error names the layer that failed (and keeps its kind).
 #[test]
-fn a_sealed_token_for_another_audience_is_of_the_wrong_audience() {
+fn a_sealed_token_for_another_audience_fails_inside_the_encryption() {
     let jws = craft_json(
         &hs256_header("access"),
         &with(billing_claims(), "aud", json!("reports")),
@@ -1106,9 +1107,11 @@ fn a_sealed_token_for_another_audience_is_of_the_wrong_audience() {
         opening_verifier()
             .decode::<SealedBilling>(&seal(&jws))
             .unwrap_err(),
-        Error::WrongAudience {
-            expected: vec!["billing".into()],
-            found: vec!["reports".into()]
+        Error::Encrypted {
+            source: Box::new(Error::WrongAudience {
+                expected: vec!["billing".into()],
+                found: vec!["reports".into()]
+            })
         }
     );
     // The library's own token of the reports purpose, encrypted to the
@@ -1120,9 +1123,11 @@ fn a_sealed_token_for_another_audience_is_of_the_wrong_audience() {
         opening_verifier()
             .decode::<SealedBilling>(reports.as_str())
             .unwrap_err(),
-        Error::WrongAudience {
-            expected: vec!["billing".into()],
-            found: vec!["reports".into()]
+        Error::Encrypted {
+            source: Box::new(Error::WrongAudience {
+                expected: vec!["billing".into()],
+                found: vec!["reports".into()]
+            })
         }
     );
 }

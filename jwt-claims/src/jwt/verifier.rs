@@ -354,6 +354,24 @@ impl Verifier {
             .into());
         }
         let checked = self.verify_jws(token, id, policy, ContentTypeRule::Absent, cx)?;
+        // The claims of an encrypted purpose are the inner token's: its
+        // failures say so, as its header's and signature's do.
+        let inner = |err| match policy.is_encrypted() {
+            true => Error::Encrypted {
+                source: Box::new(err),
+            },
+            false => err,
+        };
+        self.check_claims(checked, policy, cx).map_err(inner)
+    }
+
+    /// The claims of a verified JWS, checked against `policy`.
+    fn check_claims<V: DeserializeOwned>(
+        &self,
+        checked: jws::Checked,
+        policy: &Policy,
+        cx: &NestedCx<'_>,
+    ) -> Result<Decoded<V>, Error> {
         let context = Context {
             now: cx.now,
             issuer: self.issuer.as_deref(),
