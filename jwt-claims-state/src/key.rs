@@ -90,6 +90,17 @@ impl StoreKey {
         }
     }
 
+    /// The key of `kind` for the same (issuer, id) as this one, without
+    /// hashing again: only between kinds that hash the same id (a token's
+    /// denial and its one-time mark, both of its `jti`).
+    pub(crate) fn with_kind(self, kind: KeyKind) -> StoreKey {
+        debug_assert_eq!(self.kind.namespace(), kind.namespace());
+        StoreKey {
+            kind,
+            digest: self.digest,
+        }
+    }
+
     /// What the entry holds.
     pub fn kind(&self) -> KeyKind {
         self.kind
@@ -176,6 +187,15 @@ mod tests {
         assert_eq!(
             StoreKey::new(KeyKind::Used, Some("i"), "j").digest(),
             &expected
+        );
+    }
+
+    #[test]
+    fn another_kind_of_the_same_id_is_the_key_new_makes() {
+        let denied = StoreKey::new(KeyKind::Denied, Some("i"), "j");
+        assert_eq!(
+            denied.with_kind(KeyKind::Used),
+            StoreKey::new(KeyKind::Used, Some("i"), "j")
         );
     }
 

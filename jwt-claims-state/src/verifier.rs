@@ -195,7 +195,7 @@ impl StatefulVerifier {
     /// [`Error::StoreUnavailable`] when the store fails or times out.
     pub async fn check<T: Revocable>(&self, decoded: &Decoded<T>) -> Result<(), Error> {
         let mut check = self.check_for(decoded);
-        check.mark = self.mark_for::<T>(decoded.registered())?;
+        check.mark = self.mark_for::<T>(decoded.registered(), check.denied)?;
         let facts = self.call(self.inner.store.check(&check)).await?;
         verdict(&check, &facts)
     }
@@ -370,10 +370,13 @@ impl StatefulVerifier {
     }
 
     /// The mark a one-time token of `T` takes: (`iss`, `jti`), kept until
-    /// `exp` plus the leeway, relative to now.
+    /// `exp` plus the leeway, relative to now. `denied` is the token's
+    /// denial key when [`check_for`](Self::check_for) made it: the mark
+    /// hashes the same (`iss`, `jti`).
     fn mark_for<T: Revocable>(
         &self,
         registered: &RegisteredClaims,
+        denied: Option<StoreKey>,
     ) -> Result<Option<(StoreKey, Duration)>, Error> {
         if !T::policy().is_one_time() {
             return Ok(None);
@@ -383,7 +386,10 @@ impl StatefulVerifier {
         let jti = registered.jwt_id().ok_or(Error::MissingClaim {
             claim: jwt_claims::RegisteredClaim::JwtId,
         })?;
-        let key = StoreKey::new(KeyKind::Used, registered.issuer(), jti);
+        let key = match denied {
+            Some(denied) => denied.with_kind(KeyKind::Used),
+            None => StoreKey::new(KeyKind::Used, registered.issuer(), jti),
+        };
         let extra = T::policy().leeway().saturating_sub(self.inner.leeway);
         // Accepted a moment ago, the token may be a few milliseconds past
         // `exp` plus leeway by now: it is still kept for a second.
@@ -455,7 +461,10 @@ impl<T: Revocable> Verified<T> {
     /// concurrent request: exactly one of them commits);
     /// [`Error::StoreUnavailable`].
     pub async fn commit(self) -> Result<Decoded<T>, Error> {
-        let Some((key, ttl)) = self.verifier.mark_for::<T>(self.decoded.registered())? else {
+        let Some((key, ttl)) = self
+            .verifier
+            .mark_for::<T>(self.decoded.registered(), None)?
+        else {
             return Ok(self.decoded);
         };
         let store = self.verifier.store().clone();
