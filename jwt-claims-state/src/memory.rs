@@ -107,12 +107,12 @@ impl MemoryStore {
             .unwrap_or_else(|poisoned| poisoned.into_inner()))
     }
 
-    /// Runs `op` on the state at `now`: the step every method takes.
+    /// Runs `op` on the state at one instant: the step every method takes.
     fn with<T>(&self, op: impl FnOnce(&mut Tx<'_>) -> Result<T, Error>) -> Result<T, Error> {
         let mut state = self.lock()?;
         let mut tx = Tx {
             state: &mut state,
-            now: Instant::now(),
+            now: None,
             capacity: self.capacity,
         };
         op(&mut tx)
@@ -137,20 +137,24 @@ impl core::fmt::Debug for MemoryStore {
 /// The state at one instant, under the lock.
 struct Tx<'a> {
     state: &'a mut State,
-    now: Instant,
+    /// The instant, read from the clock when first needed: a check that
+    /// finds no entry never needs it.
+    now: Option<Instant>,
     capacity: usize,
 }
 
 impl Tx<'_> {
+    fn now(&mut self) -> Instant {
+        *self.now.get_or_insert_with(Instant::now)
+    }
+
     /// The live entry at `key`; an expired one is removed.
     fn get(&mut self, key: &StoreKey) -> Option<&mut Entry> {
-        let expired = self
-            .state
-            .entries
-            .get(key)
-            .is_some_and(|entry| entry.expires <= self.now);
-        if expired {
+        // One lookup for a key that is not there, the usual answer.
+        let expires = self.state.entries.get(key)?.expires;
+        if expires <= self.now() {
             self.state.entries.remove(key);
+            return None;
         }
         self.state.entries.get_mut(key)
     }
@@ -186,22 +190,23 @@ impl Tx<'_> {
         }
     }
 
-    fn expiry(&self, ttl: Duration) -> Instant {
+    fn expiry(&mut self, ttl: Duration) -> Instant {
+        let now = self.now();
         // A time to live past what `Instant` can hold is, in practice, forever.
-        self.now
-            .checked_add(ttl)
-            .unwrap_or_else(|| self.now + Duration::from_secs(100 * 365 * 24 * 3600))
+        now.checked_add(ttl)
+            .unwrap_or_else(|| now + Duration::from_secs(100 * 365 * 24 * 3600))
     }
 
     /// Removes every expired entry, soonest first.
     fn purge(&mut self) {
+        let now = self.now();
         while let Some(Reverse((expires, key))) = self.state.expiries.peek().copied() {
-            if expires > self.now {
+            if expires > now {
                 break;
             }
             self.state.expiries.pop();
             let current = self.state.entries.get(&key).map(|entry| entry.expires);
-            if current.is_some_and(|current| current <= self.now) {
+            if current.is_some_and(|current| current <= now) {
                 self.state.entries.remove(&key);
             }
         }
@@ -373,7 +378,7 @@ mod tests {
     ) -> T {
         op(&mut Tx {
             state,
-            now,
+            now: Some(now),
             capacity,
         })
     }
