@@ -1,6 +1,7 @@
 //! The stateful verifier: every stateless check first, then revocation,
 //! then (last) the one-time mark.
 
+use core::task::Poll;
 use core::time::Duration;
 use std::sync::Arc;
 
@@ -341,7 +342,16 @@ impl StatefulVerifier {
     }
 
     /// `call`, bounded by the store timeout.
-    pub(crate) async fn call<T>(&self, call: StoreFuture<'_, T>) -> Result<T, Error> {
+    pub(crate) async fn call<T>(&self, mut call: StoreFuture<'_, T>) -> Result<T, Error> {
+        // A call that answers when first polled (the memory store's
+        // always do) needs no timer: `timeout` polls its future before its
+        // timer and would take that answer too, after reading the clock
+        // and setting the timer up. A call still pending gets the whole
+        // timeout from here.
+        let first = core::future::poll_fn(|cx| Poll::Ready(call.as_mut().poll(cx))).await;
+        if let Poll::Ready(answer) = first {
+            return answer;
+        }
         let timeout = self.inner.timeout;
         match tokio::time::timeout(timeout, call).await {
             Ok(result) => result,
