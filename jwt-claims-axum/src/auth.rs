@@ -114,7 +114,11 @@ impl BearerAuth {
         {
             let mut newer = false;
             for (set, since) in inner.key_sets.iter().zip(versions) {
-                newer |= set.newer_than(since).await;
+                // Boxed: the wait (a watch receiver and a timer) would
+                // otherwise sit inline in every request's future, making
+                // each extractor's future several hundred bytes larger
+                // for a path few requests take.
+                newer |= Box::pin(set.newer_than(since)).await;
             }
             if newer {
                 decoded = inner.verifier.decode::<T>(token);
