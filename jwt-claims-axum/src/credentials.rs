@@ -161,6 +161,10 @@ fn authorization(headers: &HeaderMap, max: usize) -> Credentials<'_> {
     if bytes.len() > max.saturating_add(8) {
         return Credentials::Malformed("an oversize Authorization header");
     }
+    // The usual spelling: the scheme below would be read as `Bearer` too.
+    if let Some(rest) = bytes.strip_prefix(b"Bearer ") {
+        return bearer_token(rest, max);
+    }
     let (scheme, rest) = match bytes.iter().position(|&b| b == b' ') {
         Some(space) => (&bytes[..space], &bytes[space..]),
         None => (bytes, &[][..]),
@@ -172,6 +176,11 @@ fn authorization(headers: &HeaderMap, max: usize) -> Credentials<'_> {
         // Basic, Digest, ...: credentials, but not ours.
         return Credentials::Absent;
     }
+    bearer_token(rest, max)
+}
+
+/// What follows the `Bearer` scheme: spaces, then the token.
+fn bearer_token(rest: &[u8], max: usize) -> Credentials<'_> {
     let token = trim_leading_spaces(rest);
     if token.is_empty() {
         return Credentials::Malformed("a Bearer scheme without a token");
@@ -319,6 +328,31 @@ mod tests {
             header(b"Bearer aZ09-._~+/=="),
             Credentials::Token("aZ09-._~+/==")
         );
+    }
+
+    #[test]
+    fn the_usual_spelling_reads_as_any_other_spelling_of_the_scheme() {
+        // `Bearer ` takes the short path, `bearer ` the general one.
+        let long = "a".repeat(65);
+        for rest in [
+            "a.b.c",
+            "  a.b.c",
+            "",
+            " ",
+            "a.b.c ",
+            "a b",
+            "=abc",
+            "a\"b",
+            "\ta.b.c",
+            long.as_str(),
+            &long[1..],
+        ] {
+            assert_eq!(
+                header(format!("Bearer {rest}").as_bytes()),
+                header(format!("bearer {rest}").as_bytes()),
+                "{rest:?}"
+            );
+        }
     }
 
     #[test]
