@@ -7,13 +7,29 @@
 //!
 //! The Redis groups start a redis-server of their own on a free loopback
 //! port (skipped when it is not installed).
+//!
+//! After criterion's `decode-HS256` rows the same rows run again
+//! interleaved (64-call batches in turn, every decode dropped inside the
+//! timing) and a table of the medians is printed, with what the
+//! revocation check (stateful over plain-awaited) and the mark (one-time
+//! over stateful) cost: those differences hold on a shared machine. Every
+//! one-time decode leaves a mark that outlives the run, so the memory
+//! store grows by one entry a call (to a million entries or more in
+//! criterion's row), with its map's and heap's growth in the timing.
+//!
+//! For a profiler, `JWT_CLAIMS_STATE_PROFILE=<row>:<count>` runs one row
+//! of `decode-HS256` on the memory store `count` times instead (`plain`,
+//! `plain-awaited`, `stateful-memory`, `one-time-memory`; the one-time
+//! tokens are signed first, at least 20 000 of them whatever the count).
+//! The instructions of one call are the difference of two counts' totals
+//! (both at most 20 000) divided by the difference of the counts.
 
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
-use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{BatchSize, Criterion, Throughput, criterion_group};
 use jwt_claims::{Algorithm, Claims, HmacKey, Signer, Verifier};
 use jwt_claims_state::{
     Families, FamilyId, MemoryStore, RefreshClaims, Revocable, StatefulVerifier, Store,
@@ -154,6 +170,7 @@ fn stores(runtime: &Runtime) -> (Stores, Option<RedisServer>) {
 }
 
 fn decode(c: &mut Criterion) {
+    let started = SystemTime::now();
     // One thread: `block_on` then costs what an await in a handler costs,
     // and the baseline below is timed under it too.
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -171,7 +188,17 @@ fn decode(c: &mut Criterion) {
         .subject("user-4217")
         .encode()
         .unwrap();
-    let mut group = c.benchmark_group("decode-HS256");
+    let link = || {
+        signer
+            .issue(&Link {
+                org_id,
+                scope: scope.clone(),
+            })
+            .subject("user-4217")
+            .encode()
+            .unwrap()
+    };
+    let mut group = c.benchmark_group(DECODE);
     group.measurement_time(Duration::from_secs(3));
     let verifier = verifier();
     group.bench_function("plain-awaited", |b| {
@@ -180,8 +207,16 @@ fn decode(c: &mut Criterion) {
     group.bench_function("plain", |b| {
         b.iter(|| verifier.decode::<Plain>(plain.as_str()).unwrap())
     });
-    for (name, store) in &stores {
-        let stateful = StatefulVerifier::new(verifier.clone(), store.clone());
+    let statefuls: Vec<_> = stores
+        .iter()
+        .map(|(name, store)| {
+            (
+                *name,
+                StatefulVerifier::new(verifier.clone(), store.clone()),
+            )
+        })
+        .collect();
+    for (name, stateful) in &statefuls {
         group.bench_function(format!("stateful-{name}"), |b| {
             b.iter(|| {
                 runtime
@@ -191,16 +226,7 @@ fn decode(c: &mut Criterion) {
         });
         group.bench_function(format!("one-time-{name}"), |b| {
             b.iter_batched(
-                || {
-                    signer
-                        .issue(&Link {
-                            org_id,
-                            scope: scope.clone(),
-                        })
-                        .subject("user-4217")
-                        .encode()
-                        .unwrap()
-                },
+                link,
                 |link| {
                     runtime
                         .block_on(stateful.decode::<Link>(link.as_str()))
@@ -211,6 +237,170 @@ fn decode(c: &mut Criterion) {
         });
     }
     group.finish();
+
+    if !measured(DECODE, "one-time-memory", started) {
+        return;
+    }
+    // The same rows interleaved: batches of BATCH calls in turn, every
+    // decode dropped inside the timing (criterion's `iter_batched` drops
+    // the one-time rows' outside it), the links signed before each batch.
+    let mut contenders: Vec<Contender<'_>> = vec![
+        (
+            "plain".into(),
+            Box::new(|| {
+                let start = Instant::now();
+                for _ in 0..BATCH {
+                    drop(verifier.decode::<Plain>(plain.as_str()).unwrap());
+                }
+                start.elapsed()
+            }),
+        ),
+        (
+            "plain-awaited".into(),
+            Box::new(|| {
+                let start = Instant::now();
+                for _ in 0..BATCH {
+                    drop(
+                        runtime
+                            .block_on(async { verifier.decode::<Plain>(plain.as_str()).unwrap() }),
+                    );
+                }
+                start.elapsed()
+            }),
+        ),
+    ];
+    for (name, stateful) in &statefuls {
+        let (runtime, plain) = (&runtime, &plain);
+        contenders.push((
+            format!("stateful-{name}"),
+            Box::new(move || {
+                let start = Instant::now();
+                for _ in 0..BATCH {
+                    drop(
+                        runtime
+                            .block_on(stateful.decode::<Plain>(plain.as_str()))
+                            .unwrap(),
+                    );
+                }
+                start.elapsed()
+            }),
+        ));
+        contenders.push((
+            format!("one-time-{name}"),
+            Box::new(move || {
+                let links: Vec<_> = (0..BATCH).map(|_| link()).collect();
+                let start = Instant::now();
+                for link in &links {
+                    drop(
+                        runtime
+                            .block_on(stateful.decode::<Link>(link.as_str()))
+                            .unwrap(),
+                    );
+                }
+                start.elapsed()
+            }),
+        ));
+    }
+    let timings = race(&mut contenders);
+    println!("\nInterleaved, {DECODE} ({BATCH}-call batches in turn, {RACE:?}):\n");
+    println!("| row | median | fastest batch | over plain-awaited (median) |");
+    println!("|---|---:|---:|---:|");
+    let base = timings[1].1;
+    for (name, median, fastest) in &timings {
+        println!(
+            "| {name} | {} | {} | {} |",
+            human(*median),
+            human(*fastest),
+            human(median - base)
+        );
+    }
+    let find = |want: &str| timings.iter().find(|(name, ..)| name == want).map(|t| t.1);
+    for (name, _) in &statefuls {
+        let (Some(stateful), Some(one_time)) = (
+            find(&format!("stateful-{name}")),
+            find(&format!("one-time-{name}")),
+        ) else {
+            continue;
+        };
+        println!(
+            "\n{name}: the revocation check {} ({:.0}% of plain-awaited), the mark {} \
+             ({:.0}%), one-time over plain-awaited {} ({:.0}%)",
+            human(stateful - base),
+            100.0 * (stateful - base) / base,
+            human(one_time - stateful),
+            100.0 * (one_time - stateful) / base,
+            human(one_time - base),
+            100.0 * (one_time - base) / base,
+        );
+    }
+}
+
+/// The criterion group of decodes.
+const DECODE: &str = "decode-HS256";
+/// Calls in one interleaved batch.
+const BATCH: u32 = 64;
+/// How long the interleaved timing runs.
+const RACE: Duration = Duration::from_secs(8);
+
+/// A named batch of calls that times itself.
+type Contender<'a> = (String, Box<dyn FnMut() -> Duration + 'a>);
+
+/// Times the contenders in turn (who goes first rotating each round) for
+/// `RACE`, at least 20 rounds: (name, median, fastest batch), nanoseconds
+/// a call.
+fn race(contenders: &mut [Contender<'_>]) -> Vec<(String, f64, f64)> {
+    let count = contenders.len();
+    let mut times: Vec<Vec<f64>> = vec![Vec::new(); count];
+    let started = Instant::now();
+    let mut round = 0;
+    while round < 20 || started.elapsed() < RACE {
+        for turn in 0..count {
+            let index = (round + turn) % count;
+            let took = (contenders[index].1)();
+            times[index].push(took.as_nanos() as f64 / f64::from(BATCH));
+        }
+        round += 1;
+    }
+    contenders
+        .iter()
+        .zip(times)
+        .map(|((name, _), mut times)| {
+            times.sort_by(f64::total_cmp);
+            (name.clone(), times[times.len() / 2], times[0])
+        })
+        .collect()
+}
+
+/// Whether criterion measured `group/id` in this run (not in `--test`
+/// mode, not filtered out): its estimates were written since `since`.
+fn measured(group: &str, id: &str, since: SystemTime) -> bool {
+    let dir = match (
+        std::env::var_os("CRITERION_HOME"),
+        std::env::var_os("CARGO_TARGET_DIR"),
+    ) {
+        (Some(home), _) => home.into(),
+        (None, Some(target)) => std::path::PathBuf::from(target).join("criterion"),
+        // target/release/deps/state-<hash>
+        (None, None) => match std::env::current_exe()
+            .ok()
+            .and_then(|exe| Some(exe.ancestors().nth(3)?.join("criterion")))
+        {
+            Some(dir) => dir,
+            None => return false,
+        },
+    };
+    std::fs::metadata(dir.join(group).join(id).join("new/estimates.json"))
+        .and_then(|meta| meta.modified())
+        .is_ok_and(|modified| modified >= since)
+}
+
+/// A time in the unit that suits it.
+fn human(ns: f64) -> String {
+    match ns.abs() {
+        abs if abs < 1e3 => format!("{ns:.0} ns"),
+        abs if abs < 1e6 => format!("{:.2} µs", ns / 1e3),
+        _ => format!("{:.2} ms", ns / 1e6),
+    }
 }
 
 fn rotate(c: &mut Criterion) {
@@ -274,5 +464,71 @@ fn rotate(c: &mut Criterion) {
     group.finish();
 }
 
+/// Links signed ahead of a profile at least, whatever its count: the
+/// difference of two counts up to it is then the decodes alone.
+const PROFILE_LINKS: usize = 20_000;
+
+/// `JWT_CLAIMS_STATE_PROFILE=<row>:<count>`: one row, `count` times.
+fn profile(spec: &str) {
+    let (row, count) = spec.rsplit_once(':').expect("<row>:<count>");
+    let count: usize = count.parse().expect("a count");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let signer = signer();
+    let verifier = verifier();
+    let (org_id, scope) = claims();
+    let plain = signer
+        .issue(&Plain {
+            org_id,
+            scope: scope.clone(),
+        })
+        .subject("user-4217")
+        .encode()
+        .unwrap();
+    let links: Vec<_> = (0..count.max(PROFILE_LINKS))
+        .map(|_| {
+            signer
+                .issue(&Link {
+                    org_id,
+                    scope: scope.clone(),
+                })
+                .subject("user-4217")
+                .encode()
+                .unwrap()
+        })
+        .collect();
+    let store: Arc<dyn Store> = Arc::new(MemoryStore::with_capacity(50_000_000));
+    let stateful = StatefulVerifier::new(verifier.clone(), store);
+    for link in links.iter().take(count) {
+        match row {
+            "plain" => drop(verifier.decode::<Plain>(plain.as_str()).unwrap()),
+            "plain-awaited" => {
+                drop(runtime.block_on(async { verifier.decode::<Plain>(plain.as_str()).unwrap() }))
+            }
+            "stateful-memory" => drop(
+                runtime
+                    .block_on(stateful.decode::<Plain>(plain.as_str()))
+                    .unwrap(),
+            ),
+            "one-time-memory" => drop(
+                runtime
+                    .block_on(stateful.decode::<Link>(link.as_str()))
+                    .unwrap(),
+            ),
+            other => panic!("no row {other}"),
+        }
+    }
+}
+
 criterion_group!(benches, decode, rotate);
-criterion_main!(benches);
+
+fn main() {
+    if let Ok(spec) = std::env::var("JWT_CLAIMS_STATE_PROFILE") {
+        profile(&spec);
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}
