@@ -50,15 +50,17 @@ pub(crate) fn seal(
     }
 }
 
-/// Decrypts `ciphertext`: the plaintext, or [`Error::DecryptionFailed`]
-/// for every failure (a wrong CEK or IV length, a wrong tag, bad padding),
-/// so that nothing about the failure reaches the sender.
+/// Decrypts `ciphertext` in place: the plaintext, or
+/// [`Error::DecryptionFailed`] for every failure (a wrong CEK or IV
+/// length, a wrong tag, bad padding), so that nothing about the failure
+/// reaches the sender. For GCM the tag is appended to `ciphertext`: give
+/// it the capacity for it.
 pub(crate) fn open(
     enc: ContentEncryption,
     cek: &[u8],
     iv: &[u8],
     aad: &[u8],
-    ciphertext: &[u8],
+    ciphertext: Vec<u8>,
     tag: &[u8],
 ) -> Result<Vec<u8>, Error> {
     let failed = |_| Error::DecryptionFailed;
@@ -69,8 +71,7 @@ pub(crate) fn open(
         ContentEncryption::A128Gcm | ContentEncryption::A256Gcm => {
             let key = gcm_key(enc, cek).ok_or(Error::DecryptionFailed)?;
             let nonce = Nonce::try_assume_unique_for_key(iv).map_err(failed)?;
-            let mut in_out = Vec::with_capacity(ciphertext.len() + tag.len());
-            in_out.extend_from_slice(ciphertext);
+            let mut in_out = ciphertext;
             in_out.extend_from_slice(tag);
             let len = key
                 .open_in_place(nonce, Aad::from(aad), &mut in_out)
@@ -83,7 +84,7 @@ pub(crate) fn open(
             let (mac_key, enc_key) = cek.split_at(cek.len() / 2);
             // The tag first, over the ciphertext as sent: no padding is
             // looked at before it verifies (no padding oracle).
-            let expected = cbc_tag(enc, mac_key, aad, iv, ciphertext);
+            let expected = cbc_tag(enc, mac_key, aad, iv, &ciphertext);
             constant_time::verify_slices_are_equal(&expected, tag).map_err(failed)?;
             if ciphertext.is_empty() || !ciphertext.len().is_multiple_of(16) {
                 return Err(Error::DecryptionFailed);
@@ -92,7 +93,7 @@ pub(crate) fn open(
             let key = UnboundCipherKey::new(cbc_cipher(enc), enc_key)
                 .and_then(PaddedBlockDecryptingKey::cbc_pkcs7)
                 .map_err(failed)?;
-            let mut in_out = ciphertext.to_vec();
+            let mut in_out = ciphertext;
             let len = key
                 .decrypt(&mut in_out, DecryptionContext::Iv128(FixedLength::from(iv)))
                 .map_err(failed)?
@@ -172,7 +173,7 @@ mod tests {
             &cek,
             &iv,
             &aad,
-            &ciphertext,
+            ciphertext,
             &tag,
         )
         .unwrap();
@@ -188,33 +189,40 @@ mod tests {
             let mut bad_tag = tag.clone();
             bad_tag[0] ^= 1;
             assert_eq!(
-                open(enc, &cek, &iv, b"aad", &ciphertext, &bad_tag),
+                open(enc, &cek, &iv, b"aad", ciphertext.clone(), &bad_tag),
                 Err(Error::DecryptionFailed)
             );
             let mut bad = ciphertext.clone();
             bad[0] ^= 1;
             assert_eq!(
-                open(enc, &cek, &iv, b"aad", &bad, &tag),
+                open(enc, &cek, &iv, b"aad", bad, &tag),
                 Err(Error::DecryptionFailed)
             );
             assert_eq!(
-                open(enc, &cek, &iv, b"aaD", &ciphertext, &tag),
+                open(enc, &cek, &iv, b"aaD", ciphertext.clone(), &tag),
                 Err(Error::DecryptionFailed)
             );
             assert_eq!(
-                open(enc, &cek, &iv, b"aad", &ciphertext, &tag[..tag.len() - 1]),
+                open(
+                    enc,
+                    &cek,
+                    &iv,
+                    b"aad",
+                    ciphertext.clone(),
+                    &tag[..tag.len() - 1]
+                ),
                 Err(Error::DecryptionFailed)
             );
             assert_eq!(
-                open(enc, &cek[1..], &iv, b"aad", &ciphertext, &tag),
+                open(enc, &cek[1..], &iv, b"aad", ciphertext.clone(), &tag),
                 Err(Error::DecryptionFailed)
             );
             assert_eq!(
-                open(enc, &cek, &iv[1..], b"aad", &ciphertext, &tag),
+                open(enc, &cek, &iv[1..], b"aad", ciphertext.clone(), &tag),
                 Err(Error::DecryptionFailed)
             );
             assert_eq!(
-                open(enc, &cek, &iv, b"aad", &ciphertext, &tag).unwrap(),
+                open(enc, &cek, &iv, b"aad", ciphertext, &tag).unwrap(),
                 b"attack at dawn"
             );
         }

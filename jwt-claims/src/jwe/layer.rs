@@ -277,7 +277,7 @@ impl JweDecrypter {
                 found: token.len(),
             });
         }
-        let (header, plaintext) = decrypt(token, &self.keys, &self.encs)?;
+        let (header, mut plaintext) = decrypt(token, &self.keys, &self.encs)?;
         Ok(DecryptedJwe {
             header: JweHeader {
                 alg: header.alg,
@@ -286,7 +286,9 @@ impl JweDecrypter {
                 typ: header.typ,
                 cty: header.cty,
             },
-            plaintext: plaintext.to_vec(),
+            // The caller's from here: moved out, not copied (a copy would
+            // leave the plaintext in two places, one of them zeroized).
+            plaintext: core::mem::take(&mut *plaintext),
         })
     }
 }
@@ -309,6 +311,19 @@ pub(crate) fn check_key_ids<'a>(
     Ok(())
 }
 
+/// The five parts of a compact JWE, found without scanning the
+/// ciphertext: the first three dots from the front, the last from the
+/// back. A dot inside the ciphertext (more than five parts) is told by
+/// [`decrypt`], which reports the count for any failure then, as if it had
+/// counted first.
+fn split(token: &str) -> Option<[&str; 5]> {
+    let (protected, rest) = token.split_once('.')?;
+    let (encrypted_key, rest) = rest.split_once('.')?;
+    let (iv, rest) = rest.split_once('.')?;
+    let (ciphertext, tag) = rest.rsplit_once('.')?;
+    Some([protected, encrypted_key, iv, ciphertext, tag])
+}
+
 /// Decrypts a compact JWE whose size the caller checked: its header and
 /// plaintext.
 pub(crate) fn decrypt(
@@ -316,19 +331,26 @@ pub(crate) fn decrypt(
     keys: &[DecryptionKey],
     encs: &[ContentEncryption],
 ) -> Result<(header::Header, Zeroizing<Vec<u8>>), Error> {
-    let mut parts = token.split('.');
-    let (Some(protected), Some(encrypted_key), Some(iv), Some(ciphertext), Some(tag), None) = (
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-    ) else {
-        return Err(Error::WrongSegmentCount {
-            found: token.split('.').count(),
-        });
+    let wrong_count = || Error::WrongSegmentCount {
+        found: token.split('.').count(),
     };
+    let parts = split(token).ok_or_else(wrong_count)?;
+    // base64url has no dot: a ciphertext with one fails to decode, and
+    // every failure is checked for it here.
+    decrypt_parts(parts, keys, encs).map_err(|err| {
+        if parts[3].contains('.') {
+            wrong_count()
+        } else {
+            err
+        }
+    })
+}
+
+fn decrypt_parts(
+    [protected, encrypted_key, iv, ciphertext, tag]: [&str; 5],
+    keys: &[DecryptionKey],
+    encs: &[ContentEncryption],
+) -> Result<(header::Header, Zeroizing<Vec<u8>>), Error> {
     let header_bytes =
         base64url::decode(protected).ok_or(Error::InvalidBase64 { part: Part::Header })?;
     let header = header::parse(&header_bytes)?;
@@ -338,21 +360,21 @@ pub(crate) fn decrypt(
             found: header.enc.name().to_owned(),
         });
     }
-    let candidates: Vec<&DecryptionKey> = match &header.kid {
-        Some(kid) => {
-            let key = keys
-                .iter()
+    // The key the `kid` names, if the token has one: then no other.
+    let named = match &header.kid {
+        Some(kid) => Some(
+            keys.iter()
                 .find(|key| key.kid() == Some(kid))
-                .ok_or_else(|| Error::UnknownKey { kid: echo(kid) })?;
-            vec![key]
-        }
-        None => keys.iter().collect(),
+                .ok_or_else(|| Error::UnknownKey { kid: echo(kid) })?,
+        ),
+        None => None,
     };
-    let candidates: Vec<&DecryptionKey> = candidates
-        .into_iter()
+    let mut candidates = keys
+        .iter()
+        .filter(|key| named.is_none_or(|named| core::ptr::eq(named, *key)))
         .filter(|key| key.algorithm() == header.alg)
-        .collect();
-    if candidates.is_empty() {
+        .peekable();
+    if candidates.peek().is_none() {
         return Err(Error::EncryptionNotAllowed {
             member: "alg",
             found: header.alg.name().to_owned(),
@@ -362,25 +384,31 @@ pub(crate) fn decrypt(
         |text: &str, part: Part| base64url::decode(text).ok_or(Error::InvalidBase64 { part });
     let encrypted_key = segment(encrypted_key, Part::EncryptedKey)?;
     let iv = segment(iv, Part::Iv)?;
-    let ciphertext = segment(ciphertext, Part::Ciphertext)?;
+    // Decrypted in place, with room for the tag GCM appends to it.
+    let mut body = Vec::with_capacity(ciphertext.len().div_ceil(4) * 3 + header.enc.tag_len());
+    base64url::decode_into(ciphertext, &mut body).ok_or(Error::InvalidBase64 {
+        part: Part::Ciphertext,
+    })?;
     let tag = segment(tag, Part::Tag)?;
     let agreement = Agreement {
-        epk: header.epk.clone(),
+        epk: header.epk.as_ref(),
         apu: &header.apu,
         apv: &header.apv,
     };
-    for key in candidates {
+    while let Some(key) = candidates.next() {
         let Ok(cek) = management::unwrap_with(key, header.enc, &encrypted_key, &agreement) else {
             continue;
         };
-        if let Ok(plaintext) = content::open(
-            header.enc,
-            &cek,
-            &iv,
-            protected.as_bytes(),
-            &ciphertext,
-            &tag,
-        ) {
+        // A failed open leaves its buffer undefined: every candidate but
+        // the last opens a copy.
+        let body = if candidates.peek().is_some() {
+            body.clone()
+        } else {
+            core::mem::take(&mut body)
+        };
+        if let Ok(plaintext) =
+            content::open(header.enc, &cek, &iv, protected.as_bytes(), body, &tag)
+        {
             return Ok((header, Zeroizing::new(plaintext)));
         }
     }
@@ -437,6 +465,45 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn the_segment_count_comes_first_whatever_else_is_wrong() {
+        let decrypter = JweDecrypter::new(DecryptionKey::generate(KeyManagement::A128Kw).unwrap());
+        let token = JweEncrypter::new(
+            decrypter.keys[0].encryption_key(),
+            ContentEncryption::A128Gcm,
+        )
+        .unwrap()
+        .encrypt(b"plaintext")
+        .unwrap();
+        let parts: Vec<&str> = token.split('.').collect();
+        let bad_header = format!("e30.{}", parts[1..].join("."));
+        for (token, found) in [
+            ("".to_owned(), 1),
+            ("a.b.c.d".to_owned(), 4),
+            (parts[..4].join("."), 4),
+            // A dot in the ciphertext: six parts, with a good header...
+            (
+                format!("{}.{}.x.{}", parts[0], parts[1..4].join("."), parts[4]),
+                6,
+            ),
+            // ... or one that fails to parse, or to decode.
+            (format!("{bad_header}.x"), 6),
+            (format!("!.{}.x.y", parts[1..].join(".")), 7),
+        ] {
+            assert_eq!(
+                decrypter.decrypt(&token).unwrap_err(),
+                Error::WrongSegmentCount { found },
+                "{token}"
+            );
+        }
+        // Five parts: the header's own error (`{}` names no algorithm).
+        assert_eq!(
+            decrypter.decrypt(&bad_header).unwrap_err(),
+            Error::MissingAlgorithm
+        );
+        assert_eq!(decrypter.decrypt(&token).unwrap().plaintext(), b"plaintext");
     }
 
     #[test]

@@ -23,7 +23,7 @@ pub(crate) struct Wrapped {
 /// The ECDH-ES inputs a header carries: the ephemeral key and the party
 /// infos.
 pub(crate) struct Agreement<'a> {
-    pub(crate) epk: Option<(Curve, Vec<u8>)>,
+    pub(crate) epk: Option<&'a (Curve, Vec<u8>)>,
     pub(crate) apu: &'a [u8],
     pub(crate) apv: &'a [u8],
 }
@@ -177,29 +177,49 @@ fn clone_key(key: &agreement::PrivateKey, curve: Curve) -> Result<agreement::Pri
     }
 }
 
+/// A content encryption key: the recipient's own secret (`dir`), or one
+/// recovered from the token, zeroized when dropped.
+pub(crate) enum Cek<'a> {
+    Shared(&'a [u8]),
+    Recovered(Zeroizing<Vec<u8>>),
+}
+
+impl core::ops::Deref for Cek<'_> {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        match self {
+            Cek::Shared(secret) => secret,
+            Cek::Recovered(cek) => cek,
+        }
+    }
+}
+
 /// The recipient's side: the CEK, or [`Error::DecryptionFailed`].
 ///
 /// An unwrap that fails does not return early: a random CEK of the right
 /// length takes its place and the content decryption fails on the tag, as
 /// RFC 7516 §11.5 advises, so a failed unwrap and a bad tag take the same
 /// path and give the same answer.
-pub(crate) fn unwrap_with(
-    key: &DecryptionKey,
+pub(crate) fn unwrap_with<'k>(
+    key: &'k DecryptionKey,
     enc: ContentEncryption,
     encrypted_key: &[u8],
     agreement: &Agreement<'_>,
-) -> Result<Zeroizing<Vec<u8>>, Error> {
+) -> Result<Cek<'k>, Error> {
     let alg = key.algorithm();
     let or_random = |cek: Option<Zeroizing<Vec<u8>>>| match cek {
-        Some(cek) if cek.len() == enc.key_len() => Ok(cek),
-        _ => random(enc.key_len()).map_err(|_| Error::DecryptionFailed),
+        Some(cek) if cek.len() == enc.key_len() => Ok(Cek::Recovered(cek)),
+        _ => random(enc.key_len())
+            .map(Cek::Recovered)
+            .map_err(|_| Error::DecryptionFailed),
     };
     match key.secret() {
         Secret::Symmetric(secret) if alg == KeyManagement::Dir => {
             if !encrypted_key.is_empty() || secret.len() != enc.key_len() {
                 return Err(Error::DecryptionFailed);
             }
-            Ok(secret.clone())
+            Ok(Cek::Shared(secret))
         }
         Secret::Symmetric(secret) => or_random(unwrap(secret, encrypted_key)),
         Secret::Rsa(private) => {
@@ -215,7 +235,7 @@ pub(crate) fn unwrap_with(
             key: private,
             ..
         } => {
-            let Some((epk_curve, epk)) = &agreement.epk else {
+            let Some((epk_curve, epk)) = agreement.epk else {
                 return Err(Error::DecryptionFailed);
             };
             if epk_curve != curve {
@@ -227,7 +247,7 @@ pub(crate) fn unwrap_with(
                 if !encrypted_key.is_empty() {
                     return Err(Error::DecryptionFailed);
                 }
-                return Ok(derived);
+                return Ok(Cek::Recovered(derived));
             }
             or_random(unwrap(&derived, encrypted_key))
         }
@@ -372,8 +392,9 @@ mod tests {
                 ),
             )
             .unwrap();
+        let epk = (Curve::P256, alice_epk);
         let agreement = Agreement {
-            epk: Some((Curve::P256, alice_epk)),
+            epk: Some(&epk),
             apu: b"Alice",
             apv: b"Bob",
         };
