@@ -13,17 +13,22 @@
 //! perf report --no-children --sort symbol
 //! ```
 //!
+//! The JWE groups (`jwe-decrypt-dir`, `decrypt-verify-A256KW`, …) run
+//! `primitives` or `floor` against `jwt-claims`, as `benches/jwe/` does.
+//!
 //! Divide the loop's inclusive instruction count by the iterations for a
 //! per-call cost; compare a contender with `floor` under the same command.
 //! Under valgrind, aws-lc's SHA-256 takes its AVX path (valgrind hides the
 //! SHA extensions), so crypto counts high there; perf sees the real one.
 
+use std::cell::RefCell;
 use std::hint::black_box;
 use std::time::Duration;
 
 use jwt_claims_bench::fixture::{self, Access, AccessFields, Alg, FullClaimsRef, unix_now};
 use jwt_claims_bench::floor::{FloorSigner, FloorVerifier};
 use jwt_claims_bench::interleave::{self, Contender};
+use jwt_claims_bench::jwe::{self, Jwe, PrimitiveDecrypter, PrimitiveEncrypter, SealedAccess};
 use jwt_claims_bench::{hostile, nested};
 
 fn alg(name: &str) -> Alg {
@@ -33,10 +38,157 @@ fn alg(name: &str) -> Alg {
         .unwrap_or_else(|| panic!("unknown algorithm {name}"))
 }
 
+fn jwe_alg(name: &str) -> Jwe {
+    Jwe::ALL
+        .into_iter()
+        .find(|jwe| jwe.name() == name)
+        .unwrap_or_else(|| panic!("unknown key management algorithm {name}"))
+}
+
 type Run<'a> = Box<dyn FnMut() + 'a>;
+
+/// The JWE groups' kinds: `jwe-decrypt-ALG`, `jwe-encrypt-ALG`,
+/// `decrypt-verify-ALG`, `sign-encrypt-ALG`.
+const JWE_KINDS: [&str; 4] = [
+    "jwe-decrypt",
+    "jwe-encrypt",
+    "decrypt-verify",
+    "sign-encrypt",
+];
+
+/// A JWE group's kind and algorithm.
+fn jwe_group(group: &str) -> Option<(&'static str, Jwe)> {
+    JWE_KINDS.into_iter().find_map(|kind| {
+        let alg = group.strip_prefix(kind)?.strip_prefix('-')?;
+        Some((kind, jwe_alg(alg)))
+    })
+}
+
+/// The contenders of a JWE group.
+fn jwe_contenders<'a>(kind: &str, state: &'a JweState) -> Vec<(&'static str, Run<'a>)> {
+    match kind {
+        "jwe-decrypt" => vec![
+            (
+                "primitives",
+                Box::new(|| {
+                    let mut primitives = state.primitive_decrypter.borrow_mut();
+                    black_box(primitives.open()).expect("opens");
+                }),
+            ),
+            (
+                "jwt-claims",
+                Box::new(|| {
+                    black_box(state.decrypter.decrypt(black_box(&state.token))).expect("decrypts");
+                }),
+            ),
+        ],
+        "jwe-encrypt" => vec![
+            (
+                "primitives",
+                Box::new(|| {
+                    let mut primitives = state.primitive_encrypter.borrow_mut();
+                    black_box(primitives.seal(black_box(state.jws.as_bytes()))).expect("seals");
+                }),
+            ),
+            (
+                "jwt-claims",
+                Box::new(|| {
+                    black_box(state.encrypter.encrypt(black_box(state.jws.as_bytes())))
+                        .expect("encrypts");
+                }),
+            ),
+        ],
+        "decrypt-verify" => vec![
+            (
+                "floor",
+                Box::new(|| {
+                    let mut primitives = state.primitive_decrypter.borrow_mut();
+                    let jws =
+                        std::str::from_utf8(primitives.open().expect("opens")).expect("a JWS");
+                    black_box(state.floor_verifier.decode(jws, unix_now())).expect("accepted");
+                }),
+            ),
+            (
+                "jwt-claims",
+                Box::new(|| {
+                    black_box(
+                        state
+                            .verifier
+                            .decode::<SealedAccess>(black_box(&state.token)),
+                    )
+                    .expect("accepted");
+                }),
+            ),
+        ],
+        _ => vec![
+            (
+                "floor",
+                Box::new(|| {
+                    let claims = FullClaimsRef::issued_at(black_box(&state.access), unix_now());
+                    let jws = state.floor_signer.encode(&claims).expect("encodes");
+                    let mut primitives = state.primitive_encrypter.borrow_mut();
+                    black_box(primitives.seal(jws.as_bytes())).expect("seals");
+                }),
+            ),
+            (
+                "jwt-claims",
+                Box::new(|| {
+                    black_box(
+                        state
+                            .signer
+                            .issue(black_box(&state.sealed))
+                            .subject(fixture::SUBJECT)
+                            .jwt_id(fixture::JWT_ID)
+                            .encode(),
+                    )
+                    .expect("encodes");
+                }),
+            ),
+        ],
+    }
+}
+
+/// What the JWE groups' contenders need.
+struct JweState {
+    token: String,
+    jws: String,
+    decrypter: jwt_claims::jwe::JweDecrypter,
+    encrypter: jwt_claims::jwe::JweEncrypter,
+    verifier: jwt_claims::Verifier,
+    signer: jwt_claims::Signer,
+    primitive_decrypter: RefCell<PrimitiveDecrypter>,
+    primitive_encrypter: RefCell<PrimitiveEncrypter>,
+    floor_verifier: FloorVerifier,
+    floor_signer: FloorSigner,
+    access: Access,
+    sealed: SealedAccess,
+}
+
+impl JweState {
+    fn new(which: Jwe) -> JweState {
+        let token = jwe::token(which);
+        JweState {
+            jws: fixture::token(Alg::HS256),
+            decrypter: jwe::decrypter(which),
+            encrypter: jwe::encrypter(which),
+            verifier: jwe::verifier(which),
+            signer: jwe::signer(which),
+            primitive_decrypter: RefCell::new(PrimitiveDecrypter::new(which, &token)),
+            primitive_encrypter: RefCell::new(PrimitiveEncrypter::new(which, &token)),
+            floor_verifier: FloorVerifier::new(Alg::HS256),
+            floor_signer: FloorSigner::new(Alg::HS256),
+            access: Access::fixture(),
+            sealed: SealedAccess::fixture(),
+            token,
+        }
+    }
+}
 
 /// The contenders of `group`, by name.
 fn contenders<'a>(group: &str, state: &'a State) -> Vec<(&'static str, Run<'a>)> {
+    if let (Some((kind, _)), Some(jwe)) = (jwe_group(group), &state.jwe) {
+        return jwe_contenders(kind, jwe);
+    }
     let (kind, _) = group.split_once('-').expect("GROUP-ARG");
     match kind {
         "decode" => vec![
@@ -151,11 +303,13 @@ struct State {
     nested_verifier: jwt_claims::Verifier,
     depth: usize,
     hostile: String,
+    jwe: Option<JweState>,
 }
 
 impl State {
     fn new(group: &str) -> State {
         let (kind, arg) = group.split_once('-').expect("GROUP-ARG");
+        let jwe = jwe_group(group).map(|(_, which)| JweState::new(which));
         let alg = match kind {
             "decode" | "encode" => alg(arg),
             _ => Alg::HS256,
@@ -184,6 +338,7 @@ impl State {
                 ("hostile", _) => hostile::audience_flood(),
                 _ => String::new(),
             },
+            jwe,
         }
     }
 }
@@ -193,7 +348,8 @@ fn main() {
     let [group, contender, iterations] = &args[..] else {
         eprintln!(
             "usage: profile GROUP CONTENDER ITERATIONS | profile GROUP race SECONDS\n\
-             GROUP: decode-ALG, encode-HS256, encode-ES256, nested-DEPTH, hostile-1MiB, hostile-aud-100k"
+             GROUP: decode-ALG, encode-HS256, encode-ES256, nested-DEPTH, hostile-1MiB, hostile-aud-100k,\n\
+             jwe-decrypt-JWE, jwe-encrypt-JWE, decrypt-verify-JWE, sign-encrypt-JWE (JWE: dir, A256KW, ECDH-ES+A256KW, RSA-OAEP-256)"
         );
         std::process::exit(2);
     };
