@@ -6,12 +6,18 @@
 Writes fuzz/corpus/<target>/seed-*: the published tokens of tests/vectors
 (raw mode) and crafted multi-level inputs for the decode targets (the
 format is in fuzz/src/lib.rs), and every key of tests/keys and
-tests/vectors as PEM, DER, JWK and JWK Set for import_key. Idempotent:
-files are named after their content; what the fuzzer added is kept.
+tests/vectors as PEM, DER, JWK and JWK Set for import_key. For
+decrypt_jwe (its format is in fuzz/fuzz_targets/decrypt_jwe.rs): crafted
+headers for every key and content encryption, the published JWEs of
+tests/vectors/jwe, and, with the `cryptography` package, valid JWEs to the
+target's keys (tests/interop/jwe_keys) made here, with randomness fixed so
+that a run writes the same files. Idempotent: files are named after their
+content; what the fuzzer added is kept.
 """
 
 import base64
 import hashlib
+import hmac
 import json
 import pathlib
 import re
@@ -20,6 +26,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "fuzz" / "corpus"
 KEYS = ROOT / "tests" / "keys"
 VECTORS = ROOT / "tests" / "vectors"
+JWE_KEYS = ROOT / "tests" / "interop" / "jwe_keys"
 
 NOW = 1_700_000_000
 ISSUER = "https://auth.example.com"
@@ -191,9 +198,234 @@ def key_corpus():
     key("ES256", 7, dumps({"keys": []}))
 
 
+# ----- decrypt_jwe -----
+
+SECRET = b"jwt-claims fuzzing secret 32 b!!"
+
+# The target's keys, in its order: (alg, JWK file, kid).
+JWE_RECIPIENTS = [
+    ("A128KW", "oct16", "jwe-oct16"),
+    ("dir", "oct32", "jwe-oct32"),
+    ("A256KW", "oct32", "jwe-oct32-kw"),
+    ("ECDH-ES+A256KW", "p256", "jwe-p256"),
+    ("ECDH-ES", "x25519", "jwe-x25519"),
+    ("RSA-OAEP-256", "rsa2048", "jwe-rsa2048"),
+]
+
+# The target's fixed ephemeral keys: RFC 7518 Appendix C's and RFC 7748's Alice.
+EPHEMERAL = {
+    "P-256": {"kty": "EC", "crv": "P-256",
+              "x": "gI0GAILBdu7T53akrFmMyGcsF3n5dO7MmwNBHKW5SV0",
+              "y": "SLW_xSffzlPWrHEVI30DHM_4egVwt3NQqeUD7nMFpps",
+              "d": "0_NxaRPUMQoAJt50Gz8YiTr8gRTwyEaCumd-MToTmIo"},
+    "X25519": {"kty": "OKP", "crv": "X25519",
+               "x": "hSDwCYkwp1R0i33ctD73Wg2_Og0mOBr066SpjqqbTmo",
+               "d": "dwdtCnMYpX08FsFyUbJmRd9ML4frwJkqsXf7pR25LCo"},
+}
+
+KEY_LEN = {"A128GCM": 16, "A256GCM": 32, "A128CBC-HS256": 32, "A256CBC-HS512": 64}
+# Content encryptions a `dir` key of 32 bytes can do.
+DIR_ENCS = ["A256GCM", "A128CBC-HS256"]
+ENCS = list(KEY_LEN)
+
+
+def b64url_decode(text):
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def fixed_bytes(label, n):
+    """n bytes that only depend on label: the seeds' randomness."""
+    out = b""
+    counter = 0
+    while len(out) < n:
+        out += hashlib.sha256(f"{label}/{counter}".encode()).digest()
+        counter += 1
+    return out[:n]
+
+
+def hs256_jws(header, claims):
+    signing_input = b64url(dumps(header)) + "." + b64url(dumps(claims))
+    tag = hmac.new(SECRET, signing_input.encode(), hashlib.sha256).digest()
+    return signing_input + "." + b64url(tag)
+
+
+def sealed_claims(**extra):
+    return {"iss": ISSUER, "aud": "fuzz", "exp": NOW + 300, "iat": NOW, "note": "n", **extra}
+
+
+def sealed_jws():
+    """An encrypted purpose's inner token, carrying a scope token."""
+    scope = hs256_jws({"alg": "HS256", "typ": "scope"}, claims(scope="read"))
+    return hs256_jws({"alg": "HS256", "typ": "sealed"}, sealed_claims(inner=scope))
+
+
+def concat_kdf(z, algorithm_id, apu, apv, length):
+    other = b""
+    for field in (algorithm_id.encode(), apu, apv):
+        other += len(field).to_bytes(4, "big") + field
+    other += (length * 8).to_bytes(4, "big")
+    out = b""
+    counter = 1
+    while len(out) < length:
+        out += hashlib.sha256(counter.to_bytes(4, "big") + z + other).digest()
+        counter += 1
+    return out[:length]
+
+
+def mgf1_sha256(seed, length):
+    out = b""
+    counter = 0
+    while len(out) < length:
+        out += hashlib.sha256(seed + counter.to_bytes(4, "big")).digest()
+        counter += 1
+    return out[:length]
+
+
+def rsa_oaep256(jwk, message, seed):
+    """RSAES-OAEP with SHA-256 and a fixed seed (RFC 8017 §7.1.1)."""
+    n = int.from_bytes(b64url_decode(jwk["n"]), "big")
+    e = int.from_bytes(b64url_decode(jwk["e"]), "big")
+    k = (n.bit_length() + 7) // 8
+    lhash = hashlib.sha256(b"").digest()
+    db = lhash + b"\x00" * (k - len(message) - 2 * 32 - 2) + b"\x01" + message
+    masked_db = bytes(a ^ b for a, b in zip(db, mgf1_sha256(seed, k - 33)))
+    masked_seed = bytes(a ^ b for a, b in zip(seed, mgf1_sha256(masked_db, 32)))
+    em = int.from_bytes(b"\x00" + masked_seed + masked_db, "big")
+    return pow(em, e, n).to_bytes(k, "big")
+
+
+def agree(jwk):
+    """Z between the fixed ephemeral key of jwk's curve and jwk."""
+    from cryptography.hazmat.primitives.asymmetric import ec, x25519
+    ephemeral = EPHEMERAL[jwk["crv"]]
+    if jwk["crv"] == "X25519":
+        private = x25519.X25519PrivateKey.from_private_bytes(b64url_decode(ephemeral["d"]))
+        public = x25519.X25519PublicKey.from_public_bytes(b64url_decode(jwk["x"]))
+        return private.exchange(public)
+    private = ec.derive_private_key(int.from_bytes(b64url_decode(ephemeral["d"]), "big"),
+                                    ec.SECP256R1())
+    public = ec.EllipticCurvePublicNumbers(int.from_bytes(b64url_decode(jwk["x"]), "big"),
+                                           int.from_bytes(b64url_decode(jwk["y"]), "big"),
+                                           ec.SECP256R1()).public_key()
+    return private.exchange(ec.ECDH(), public)
+
+
+def content_encrypt(enc, cek, iv, aad, plaintext):
+    from cryptography.hazmat.primitives import padding
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+    if enc.endswith("GCM"):
+        sealed = AESGCM(cek).encrypt(iv, plaintext, aad)
+        return sealed[:-16], sealed[-16:]
+    half = len(cek) // 2
+    padder = padding.PKCS7(128).padder()
+    padded = padder.update(plaintext) + padder.finalize()
+    encryptor = Cipher(algorithms.AES(cek[half:]), modes.CBC(iv)).encryptor()
+    ciphertext = encryptor.update(padded) + encryptor.finalize()
+    digest = hashlib.sha256 if enc == "A128CBC-HS256" else hashlib.sha512
+    mac = hmac.new(cek[:half], aad + iv + ciphertext + (len(aad) * 8).to_bytes(8, "big"),
+                   digest).digest()
+    return ciphertext, mac[:half]
+
+
+def jwe_encrypt(alg, enc, jwk, plaintext, **members):
+    """A compact JWE of plaintext to jwk, its randomness fixed by its inputs."""
+    from cryptography.hazmat.primitives import keywrap
+    label = f"{alg}/{enc}/{sorted(members.items())}/{plaintext!r}"
+    header = {"alg": alg, "enc": enc, **members}
+    cek = fixed_bytes(label + "/cek", KEY_LEN[enc])
+    encrypted_key = b""
+    if alg == "dir":
+        cek = b64url_decode(jwk["k"])
+    elif alg in ("A128KW", "A256KW"):
+        encrypted_key = keywrap.aes_key_wrap(b64url_decode(jwk["k"]), cek)
+    elif alg == "RSA-OAEP-256":
+        encrypted_key = rsa_oaep256(jwk, cek, fixed_bytes(label + "/oaep", 32))
+    else:
+        ephemeral = EPHEMERAL[jwk["crv"]]
+        header["epk"] = {k: v for k, v in ephemeral.items() if k != "d"}
+        apu = b64url_decode(members.get("apu", ""))
+        apv = b64url_decode(members.get("apv", ""))
+        z = agree(jwk)
+        if alg == "ECDH-ES":
+            cek = concat_kdf(z, enc, apu, apv, KEY_LEN[enc])
+        else:
+            kek = concat_kdf(z, alg, apu, apv, 16 if alg.endswith("A128KW") else 32)
+            encrypted_key = keywrap.aes_key_wrap(kek, cek)
+    iv = fixed_bytes(label + "/iv", 12 if enc.endswith("GCM") else 16)
+    protected = b64url(dumps(header))
+    ciphertext, tag = content_encrypt(enc, cek, iv, protected.encode(), plaintext)
+    return ".".join([protected, b64url(encrypted_key), b64url(iv), b64url(ciphertext), b64url(tag)])
+
+
+def jwe_encs(alg):
+    return DIR_ENCS if alg == "dir" else ENCS
+
+
+def jwe_corpus():
+    target = "decrypt_jwe"
+    # Crafted (mode bit 0 clear): header 0xFD plaintext [0xFD edits].
+    scope = dumps({"alg": "HS256", "typ": "scope"}) + b"\xfe" + dumps(claims(scope="read"))
+    sealed = dumps({"alg": "HS256", "typ": "sealed"}) + b"\xfe" + dumps(sealed_claims(inner="$$"))
+    for index, (alg, _, kid) in enumerate(JWE_RECIPIENTS):
+        ecdh = alg.startswith("ECDH-ES")
+        for enc in jwe_encs(alg):
+            header = b'{"alg":"' + alg.encode() + b'","enc":"' + enc.encode() + b'"'
+            epk = b',"epk":{$$}' if ecdh else b""
+            plain = header + epk + b"}"
+            named = header + b',"kid":"' + kid.encode() + b'"' + epk
+            if ecdh:
+                named += b',"apu":"QWxpY2U","apv":"Qm9i"'
+            nested = named + b',"cty":"JWT","typ":"sealed"}'
+            named += b',"typ":"secret+jwe","cty":"text/plain"}'
+            mode = index << 1
+            write(target, bytes([mode]) + plain + b"\xfd" + b"attack at dawn")
+            write(target, bytes([mode]) + named + b"\xfd")
+            write(target, bytes([mode | 0x20]) + named + b"\xfd" + b"\x00" * 40)
+            write(target, bytes([mode | 0x10]) + nested + b"\xfd" + sealed + b"\xff" + scope)
+            # One edit: a byte of the tag (offset 0xFFFF wraps to the end).
+            write(target, bytes([mode]) + plain + b"\xfd" + b"x" * 17 + b"\xfd\xff\xff\x41")
+    # Refused headers, crafted: the target still builds a token around them.
+    for header in [b'{"alg":"RSA1_5","enc":"A128GCM"}',
+                   b'{"alg":"PBES2-HS256+A128KW","enc":"A128GCM","p2s":"AAAA","p2c":100000000}',
+                   b'{"alg":"A128KW","enc":"A128GCM","zip":"DEF"}',
+                   b'{"alg":"A128KW","enc":"A128GCM","crit":["exp"],"exp":1}',
+                   b'{"alg":"A128KW","enc":"A128GCM","alg":"dir"}',
+                   b'{"alg":"ECDH-ES","enc":"A256GCM","epk":{"kty":"EC","crv":"P-256","x":"AA","y":"AA"}}',
+                   b'{"alg":"ECDH-ES","enc":"A256GCM","epk":{$$,"d":"AA"}}',
+                   b'{"alg":"ECDH-ES","enc":"A256GCM","epk":{"kty":"OKP","crv":"X25519","x":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}}',
+                   b'{"alg":"dir","enc":"A192GCM"}',
+                   b'{"alg":"none","enc":"A128GCM","jwk":{"kty":"oct","k":"AA"}}']:
+        write(target, bytes([0]) + header + b"\xfd" + b"p")
+        write(target, bytes([4 << 1]) + header + b"\xfd" + b"p")
+    # Raw (mode bit 0 set): the published examples.
+    for path in sorted((VECTORS / "jwe").glob("rfc75*.json")):
+        vector = json.loads(path.read_text())
+        if "compact" in vector:
+            write(target, b"\x01" + vector["compact"].encode())
+    # Raw: valid JWEs to the target's keys, nested and not.
+    try:
+        import cryptography  # noqa: F401
+    except ImportError:
+        print("decrypt_jwe: no `cryptography` package, so no valid raw JWEs")
+        return
+    for alg, name, kid in JWE_RECIPIENTS:
+        jwk = json.loads((JWE_KEYS / f"{name}.jwk.json").read_text())
+        for enc in jwe_encs(alg):
+            members = {"kid": kid}
+            if alg.startswith("ECDH-ES"):
+                members.update(apu="QWxpY2U", apv="Qm9i")
+            token = jwe_encrypt(alg, enc, jwk, b"attack at dawn", **members)
+            write(target, b"\x01" + token.encode())
+            write(target, b"\x21" + token.encode())
+            token = jwe_encrypt(alg, enc, jwk, sealed_jws().encode(), cty="JWT", **members)
+            write(target, b"\x01" + token.encode())
+
+
 def main():
     decode_corpora()
     key_corpus()
+    jwe_corpus()
     for target in sorted(CORPUS.iterdir()):
         print(f"{target.name}: {len(list(target.iterdir()))} inputs")
 
