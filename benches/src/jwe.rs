@@ -2,7 +2,7 @@
 //! key management algorithm, and the aws-lc-rs primitives jwt-claims' JWE
 //! layer calls, timed alone.
 //!
-//! The token is the HS256 fixture token of [`fixture`](crate::fixture)
+//! The token is the HS256 fixture token of [`fixture`]
 //! (424 bytes), encrypted with A256GCM to the receiving service's key
 //! (`cty: "JWT"`, RFC 7519 §5.2): `dir` and `A256KW` with a 32-byte
 //! secret, `ECDH-ES+A256KW` with the P-256 key and `RSA-OAEP-256` with the
