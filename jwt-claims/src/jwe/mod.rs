@@ -29,6 +29,8 @@
 //! this module's.
 //!
 //! ```
+//! # #[cfg(feature = "aws_lc_rs")]
+//! # fn main() -> Result<(), jwt_claims::Error> {
 //! use jwt_claims::jwe::{ContentEncryption, DecryptionKey, JweDecrypter, JweEncrypter, KeyManagement};
 //!
 //! // The receiving service's key; the sender needs only its public half.
@@ -39,7 +41,10 @@
 //! let decrypted = JweDecrypter::new(key).decrypt(&token)?;
 //! assert_eq!(decrypted.plaintext(), b"for the billing service only");
 //! assert_eq!(decrypted.header().algorithm(), KeyManagement::EcdhEsA256Kw);
-//! # Ok::<(), jwt_claims::Error>(())
+//! # Ok(())
+//! # }
+//! # #[cfg(not(feature = "aws_lc_rs"))]
+//! # fn main() {}
 //! ```
 
 mod algorithm;
