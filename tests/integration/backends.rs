@@ -230,3 +230,46 @@ fn refuses_an_ed25519_point_off_the_curve_when_the_key_is_built_on_both_backends
         ))
     );
 }
+
+/// JWE is the aws-lc-rs backend's (README, "Encrypted tokens"): on the
+/// pure-Rust one an encrypted purpose's tokens are refused with a typed
+/// error both ways, and a signed-only token for it is still
+/// `NotEncrypted`, never accepted.
+#[cfg(not(feature = "aws_lc_rs"))]
+#[test]
+fn pure_rust_backend_refuses_encrypted_purposes_both_ways_with_a_typed_error() {
+    use serde::{Deserialize, Serialize};
+
+    #[derive(Serialize, Deserialize, jwt_claims::Claims)]
+    #[jwt(typ = "contact", aud = "billing", ttl = "15m", encrypted)]
+    struct Contact {
+        iban: String,
+    }
+
+    #[derive(Serialize, Deserialize, jwt_claims::Claims)]
+    #[jwt(typ = "contact", aud = "billing", ttl = "15m")]
+    struct PlainContact {
+        iban: String,
+    }
+
+    let unavailable = Error::UnsupportedEncryption {
+        member: "alg",
+        found: String::new(),
+        reason: "JWE needs jwt-claims' aws_lc_rs backend (the default feature)",
+    };
+    let signer = signer();
+    let contact = Contact { iban: "DE89".into() };
+    assert_eq!(signer.encode(&contact).map(drop), Err(unavailable.clone()));
+
+    let verifier = verifier();
+    // Five segments: a JWE, which this backend cannot open.
+    assert_eq!(
+        verifier.decode::<Contact>("eyJhIjoxfQ.a.b.c.d").map(drop),
+        Err(unavailable)
+    );
+    let plain = signer.encode(&PlainContact { iban: "DE89".into() }).unwrap();
+    assert_eq!(
+        verifier.decode::<Contact>(plain.as_str()).map(drop),
+        Err(Error::NotEncrypted)
+    );
+}
