@@ -15,7 +15,10 @@
 //! over stateful) cost: those differences hold on a shared machine. Every
 //! one-time decode leaves a mark that outlives the run, so the memory
 //! store grows by one entry a call (to a million entries or more in
-//! criterion's row), with its map's and heap's growth in the timing.
+//! criterion's row), with its map's and heap's growth in the timing; the
+//! `memory-new-each-batch` rows run the same on a store that is new in
+//! every batch (at most 64 entries), which tells the mark's own work from
+//! a large map's cache misses.
 //!
 //! For a profiler, `JWT_CLAIMS_STATE_PROFILE=<row>:<count>` runs one row
 //! of `decode-HS256` on the memory store `count` times instead (`plain`,
@@ -301,6 +304,45 @@ fn decode(c: &mut Criterion) {
             }),
         ));
     }
+    // The memory store again, a new one for every batch: at most BATCH
+    // entries, so its map stays in cache. Beside the long-lived store's
+    // rows (millions of entries by now), these tell what the mark's own
+    // work costs from what a large map's cache misses and growth do.
+    let small = || StatefulVerifier::new(verifier.clone(), Arc::new(MemoryStore::new()));
+    {
+        let (runtime, plain) = (&runtime, &plain);
+        contenders.push((
+            format!("stateful-{SMALL}"),
+            Box::new(move || {
+                let stateful = small();
+                let start = Instant::now();
+                for _ in 0..BATCH {
+                    drop(
+                        runtime
+                            .block_on(stateful.decode::<Plain>(plain.as_str()))
+                            .unwrap(),
+                    );
+                }
+                start.elapsed()
+            }),
+        ));
+        contenders.push((
+            format!("one-time-{SMALL}"),
+            Box::new(move || {
+                let stateful = small();
+                let links: Vec<_> = (0..BATCH).map(|_| link()).collect();
+                let start = Instant::now();
+                for link in &links {
+                    drop(
+                        runtime
+                            .block_on(stateful.decode::<Link>(link.as_str()))
+                            .unwrap(),
+                    );
+                }
+                start.elapsed()
+            }),
+        ));
+    }
     let timings = race(&mut contenders);
     println!("\nInterleaved, {DECODE} ({BATCH}-call batches in turn, {RACE:?}):\n");
     println!("| row | median | fastest batch | over plain-awaited (median) |");
@@ -315,7 +357,8 @@ fn decode(c: &mut Criterion) {
         );
     }
     let find = |want: &str| timings.iter().find(|(name, ..)| name == want).map(|t| t.1);
-    for (name, _) in &statefuls {
+    let names = statefuls.iter().map(|(name, _)| *name).chain([SMALL]);
+    for name in names {
         let (Some(stateful), Some(one_time)) = (
             find(&format!("stateful-{name}")),
             find(&format!("one-time-{name}")),
@@ -337,6 +380,8 @@ fn decode(c: &mut Criterion) {
 
 /// The criterion group of decodes.
 const DECODE: &str = "decode-HS256";
+/// The rows' name for a memory store that is new in every batch.
+const SMALL: &str = "memory-new-each-batch";
 /// Calls in one interleaved batch.
 const BATCH: u32 = 64;
 /// How long the interleaved timing runs.

@@ -1,7 +1,9 @@
 //! The in-memory store: one process, nothing to start.
 
 use core::cmp::Reverse;
+use core::hash::{BuildHasher, Hasher};
 use core::time::Duration;
+use std::collections::hash_map::{Entry as Slot, RandomState};
 use std::collections::{BinaryHeap, HashMap};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Instant;
@@ -50,7 +52,7 @@ pub struct MemoryStore {
 
 #[derive(Default)]
 struct State {
-    entries: HashMap<StoreKey, Entry>,
+    entries: HashMap<StoreKey, Entry, DigestState>,
     /// When entries expire, soonest first; an entry whose expiry moved
     /// later has a stale item here, skipped when it comes up.
     expiries: BinaryHeap<Reverse<(Instant, StoreKey)>>,
@@ -59,6 +61,55 @@ struct State {
 struct Entry {
     value: Value,
     expires: Instant,
+}
+
+/// The map's hasher. A key is a SHA-256 digest already, of which
+/// [`StoreKey`]'s `Hash` writes two words: uniform, and not to be aimed
+/// at a bucket without a preimage search, so SipHash's rounds (the most
+/// of a mark's own instructions) buy nothing. A random seed for each
+/// store keeps the buckets unpredictable all the same.
+#[derive(Clone)]
+struct DigestState {
+    seed: u64,
+}
+
+impl Default for DigestState {
+    fn default() -> DigestState {
+        DigestState {
+            seed: RandomState::new().hash_one(0x6a77_742d_7374_6f72_u64),
+        }
+    }
+}
+
+impl BuildHasher for DigestState {
+    type Hasher = DigestHasher;
+
+    fn build_hasher(&self) -> DigestHasher {
+        DigestHasher(self.seed)
+    }
+}
+
+/// Folds each word in with one 64×64→128-bit multiply.
+struct DigestHasher(u64);
+
+impl Hasher for DigestHasher {
+    fn write_u64(&mut self, word: u64) {
+        let product = u128::from(self.0 ^ word) * 0x9e37_79b9_7f4a_7c15_u128;
+        self.0 = (product as u64) ^ ((product >> 64) as u64);
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Not what `StoreKey` writes; here so that any input hashes.
+        for chunk in bytes.chunks(8) {
+            let mut word = [0; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(word));
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 enum Value {
@@ -222,10 +273,28 @@ impl Tx<'_> {
     }
 
     fn mark(&mut self, key: &StoreKey, ttl: Duration) -> Result<bool, Error> {
-        if self.get(key).is_some() {
-            return Ok(false);
+        if self.state.entries.len() >= self.capacity {
+            // Full: the general path, which purges first.
+            if self.get(key).is_some() {
+                return Ok(false);
+            }
+            self.insert(*key, Value::Mark, ttl)?;
+            return Ok(true);
         }
-        self.insert(*key, Value::Mark, ttl)?;
+        // The usual case, a key not there yet, in one lookup.
+        let now = self.now();
+        let expires = self.expiry(ttl);
+        let entry = Entry {
+            value: Value::Mark,
+            expires,
+        };
+        match self.state.entries.entry(*key) {
+            Slot::Occupied(slot) if slot.get().expires > now => return Ok(false),
+            // Expired: replaced, its old expiry left stale in the heap.
+            Slot::Occupied(mut slot) => drop(slot.insert(entry)),
+            Slot::Vacant(slot) => drop(slot.insert(entry)),
+        }
+        self.state.expiries.push(Reverse((expires, *key)));
         Ok(true)
     }
 }
@@ -402,6 +471,25 @@ mod tests {
             at(&mut state, after, 10, |tx| tx.mark(&key("a"), ttl)),
             Ok(true)
         );
+    }
+
+    #[test]
+    fn a_mark_replacing_an_expired_one_lives_its_own_time_to_live() {
+        let mut state = State::default();
+        let t0 = Instant::now();
+        let ttl = Duration::from_secs(10);
+        at(&mut state, t0, 10, |tx| tx.mark(&key("a"), ttl)).unwrap();
+        let again = t0 + ttl;
+        assert_eq!(
+            at(&mut state, again, 10, |tx| tx.mark(&key("a"), ttl)),
+            Ok(true)
+        );
+        // The first mark's expiry, still in the heap, purges nothing.
+        at(&mut state, again + Duration::from_secs(5), 10, |tx| {
+            tx.purge();
+            assert_eq!(tx.mark(&key("a"), ttl), Ok(false));
+        });
+        assert_eq!(state.entries.len(), 1);
     }
 
     #[test]
