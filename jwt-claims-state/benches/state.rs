@@ -33,7 +33,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group};
-use jwt_claims::{Algorithm, Claims, HmacKey, Signer, Verifier};
+use jwt_claims::{Algorithm, Claims, HmacKey, Signer, Token, Verifier};
 use jwt_claims_state::{
     Families, FamilyId, MemoryStore, RefreshClaims, Revocable, StatefulVerifier, Store,
 };
@@ -276,31 +276,16 @@ fn decode(c: &mut Criterion) {
         let (runtime, plain) = (&runtime, &plain);
         contenders.push((
             format!("stateful-{name}"),
-            Box::new(move || {
-                let start = Instant::now();
-                for _ in 0..BATCH {
-                    drop(
-                        runtime
-                            .block_on(stateful.decode::<Plain>(plain.as_str()))
-                            .unwrap(),
-                    );
-                }
-                start.elapsed()
-            }),
+            Box::new(move || stateful_batch(runtime, stateful, plain.as_str())),
         ));
         contenders.push((
             format!("one-time-{name}"),
             Box::new(move || {
-                let links: Vec<_> = (0..BATCH).map(|_| link()).collect();
-                let start = Instant::now();
-                for link in &links {
-                    drop(
-                        runtime
-                            .block_on(stateful.decode::<Link>(link.as_str()))
-                            .unwrap(),
-                    );
-                }
-                start.elapsed()
+                one_time_batch(
+                    runtime,
+                    stateful,
+                    &(0..BATCH).map(|_| link()).collect::<Vec<_>>(),
+                )
             }),
         ));
     }
@@ -313,33 +298,16 @@ fn decode(c: &mut Criterion) {
         let (runtime, plain) = (&runtime, &plain);
         contenders.push((
             format!("stateful-{SMALL}"),
-            Box::new(move || {
-                let stateful = small();
-                let start = Instant::now();
-                for _ in 0..BATCH {
-                    drop(
-                        runtime
-                            .block_on(stateful.decode::<Plain>(plain.as_str()))
-                            .unwrap(),
-                    );
-                }
-                start.elapsed()
-            }),
+            Box::new(move || stateful_batch(runtime, &small(), plain.as_str())),
         ));
         contenders.push((
             format!("one-time-{SMALL}"),
             Box::new(move || {
-                let stateful = small();
-                let links: Vec<_> = (0..BATCH).map(|_| link()).collect();
-                let start = Instant::now();
-                for link in &links {
-                    drop(
-                        runtime
-                            .block_on(stateful.decode::<Link>(link.as_str()))
-                            .unwrap(),
-                    );
-                }
-                start.elapsed()
+                one_time_batch(
+                    runtime,
+                    &small(),
+                    &(0..BATCH).map(|_| link()).collect::<Vec<_>>(),
+                )
             }),
         ));
     }
@@ -376,6 +344,32 @@ fn decode(c: &mut Criterion) {
             100.0 * (one_time - base) / base,
         );
     }
+}
+
+/// BATCH stateful decodes of `plain`, timed.
+fn stateful_batch(runtime: &Runtime, stateful: &StatefulVerifier, plain: &str) -> Duration {
+    let start = Instant::now();
+    for _ in 0..BATCH {
+        drop(runtime.block_on(stateful.decode::<Plain>(plain)).unwrap());
+    }
+    start.elapsed()
+}
+
+/// A one-time decode of each of `links` (signed beforehand), timed.
+fn one_time_batch(
+    runtime: &Runtime,
+    stateful: &StatefulVerifier,
+    links: &[Token<Link>],
+) -> Duration {
+    let start = Instant::now();
+    for link in links {
+        drop(
+            runtime
+                .block_on(stateful.decode::<Link>(link.as_str()))
+                .unwrap(),
+        );
+    }
+    start.elapsed()
 }
 
 /// The criterion group of decodes.

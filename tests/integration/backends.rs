@@ -258,7 +258,9 @@ fn pure_rust_backend_refuses_encrypted_purposes_both_ways_with_a_typed_error() {
         reason: "JWE needs jwt-claims' aws_lc_rs backend (the default feature)",
     };
     let signer = signer();
-    let contact = Contact { iban: "DE89".into() };
+    let contact = Contact {
+        iban: "DE89".into(),
+    };
     assert_eq!(signer.encode(&contact).map(drop), Err(unavailable.clone()));
 
     let verifier = verifier();
@@ -267,7 +269,11 @@ fn pure_rust_backend_refuses_encrypted_purposes_both_ways_with_a_typed_error() {
         verifier.decode::<Contact>("eyJhIjoxfQ.a.b.c.d").map(drop),
         Err(unavailable)
     );
-    let plain = signer.encode(&PlainContact { iban: "DE89".into() }).unwrap();
+    let plain = signer
+        .encode(&PlainContact {
+            iban: "DE89".into(),
+        })
+        .unwrap();
     assert_eq!(
         verifier.decode::<Contact>(plain.as_str()).map(drop),
         Err(Error::NotEncrypted)
