@@ -327,7 +327,7 @@ impl StatefulVerifier {
 
     /// Now, milliseconds since the epoch, by its clock.
     pub(crate) fn now_ms(&self) -> i64 {
-        self.inner.clock.now().timestamp_millis()
+        self.inner.clock.unix_millis()
     }
 
     /// How long from now something that lasts until `exp` (seconds since
@@ -393,9 +393,11 @@ impl StatefulVerifier {
         }
         // The verifier requires `jti` of a one-time purpose; this holds
         // for a hand-written policy too.
-        let jti = registered.jwt_id().ok_or(Error::MissingClaim {
-            claim: jwt_claims::RegisteredClaim::JwtId,
-        })?;
+        let Some(jti) = registered.jwt_id() else {
+            return Err(Error::MissingClaim {
+                claim: jwt_claims::RegisteredClaim::JwtId,
+            });
+        };
         let key = match denied {
             Some(denied) => denied.with_kind(KeyKind::Used),
             None => StoreKey::new(KeyKind::Used, registered.issuer(), jti),

@@ -1,6 +1,7 @@
 //! Where "now" comes from: the system clock, or a fixed one in tests.
 
 use core::fmt;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use chrono::{DateTime, Utc};
 
@@ -10,6 +11,20 @@ use chrono::{DateTime, Utc};
 pub trait Clock: Send + Sync + 'static {
     /// The current time.
     fn now(&self) -> DateTime<Utc>;
+
+    /// The current time in milliseconds since the Unix epoch (rounded
+    /// down): [`now`](Self::now)'s `timestamp_millis`, which a clock may
+    /// read without building a calendar date.
+    ///
+    /// ```
+    /// use jwt_claims::{Clock, FixedClock};
+    ///
+    /// let clock = FixedClock::at_timestamp(1_700_000_000);
+    /// assert_eq!(clock.unix_millis(), 1_700_000_000_000);
+    /// ```
+    fn unix_millis(&self) -> i64 {
+        self.now().timestamp_millis()
+    }
 }
 
 /// The system's wall clock (the default).
@@ -19,6 +34,22 @@ pub struct SystemClock;
 impl Clock for SystemClock {
     fn now(&self) -> DateTime<Utc> {
         Utc::now()
+    }
+
+    fn unix_millis(&self) -> i64 {
+        // What `Utc::now()` reads, without the date it builds from it: a
+        // store's time-to-live is reckoned once a stateful decode.
+        let millis =
+            |elapsed: std::time::Duration| i64::try_from(elapsed.as_millis()).unwrap_or(i64::MAX);
+        match SystemTime::now().duration_since(UNIX_EPOCH) {
+            Ok(elapsed) => millis(elapsed),
+            // A clock before 1970, rounded down as `timestamp_millis` does.
+            Err(before) => {
+                let before = before.duration();
+                let partial = before.subsec_nanos() % 1_000_000 != 0;
+                -millis(before).saturating_add(i64::from(partial))
+            }
+        }
     }
 }
 
@@ -57,5 +88,21 @@ impl Clock for FixedClock {
 impl fmt::Debug for FixedClock {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "FixedClock({})", self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_system_clock_reads_the_same_millis_without_the_date() {
+        let before = SystemClock.now().timestamp_millis();
+        let millis = SystemClock.unix_millis();
+        let after = SystemClock.now().timestamp_millis();
+        assert!(
+            before <= millis && millis <= after,
+            "{before} <= {millis} <= {after}"
+        );
     }
 }
