@@ -61,6 +61,12 @@ pub enum ConfigError {
     /// A remote JWK Set was started outside a tokio runtime: it refreshes
     /// on a task of the runtime it is started on.
     NoRuntime,
+    /// A certificate given to trust for a remote JWK Set's TLS is not a
+    /// CA certificate rustls can use.
+    InvalidTlsRoot {
+        /// Why, as rustls says it.
+        reason: String,
+    },
 }
 
 impl fmt::Display for ConfigError {
@@ -91,6 +97,12 @@ impl fmt::Display for ConfigError {
             ConfigError::NoRuntime => f.write_str(
                 "a remote JWK Set must be started inside a tokio runtime, which runs its refresher",
             ),
+            ConfigError::InvalidTlsRoot { reason } => {
+                write!(
+                    f,
+                    "a TLS root certificate for the JWK Set fetch is unusable: {reason}"
+                )
+            }
         }
     }
 }

@@ -27,6 +27,8 @@ use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 use jwt_claims::{Error, FetchLimits, JwkSet, KeyProvider, VerifyingKey};
+use rustls::pki_types::CertificateDer;
+use rustls::{ClientConfig, RootCertStore};
 use tokio::sync::{Notify, watch};
 use tokio::time::Instant;
 
@@ -121,6 +123,7 @@ impl RemoteKeySet {
             issuer: None,
             limits: FetchLimits::DEFAULT,
             allow_plain_http: false,
+            tls_roots: Vec::new(),
         }
     }
 
@@ -264,6 +267,8 @@ pub struct RemoteKeySetBuilder {
     issuer: Option<String>,
     limits: FetchLimits,
     allow_plain_http: bool,
+    /// CA certificates (DER) trusted instead of the webpki roots.
+    tls_roots: Vec<Vec<u8>>,
 }
 
 impl RemoteKeySetBuilder {
@@ -305,6 +310,30 @@ impl RemoteKeySetBuilder {
         self
     }
 
+    /// Trusts `certificate` (DER) as a certificate authority for the
+    /// fetch, instead of the public Web PKI's roots: for an issuer whose
+    /// TLS certificate a private CA signed (an internal PKI, a service
+    /// mesh). Call it once a CA; once any is given, only those are
+    /// trusted. From PEM: `CertificateDer::from_pem_slice` of
+    /// `rustls::pki_types::pem::PemObject`.
+    ///
+    /// ```no_run
+    /// use jwt_claims_axum::RemoteKeySet;
+    ///
+    /// # async fn run(ca_der: Vec<u8>) -> Result<(), Box<dyn std::error::Error>> {
+    /// let keys = RemoteKeySet::builder("https://auth.internal/.well-known/jwks.json")
+    ///     .issuer("https://auth.internal")
+    ///     .tls_root_certificate(ca_der)
+    ///     .spawn()?;
+    /// keys.ready().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn tls_root_certificate(mut self, certificate: impl Into<Vec<u8>>) -> Self {
+        self.tls_roots.push(certificate.into());
+        self
+    }
+
     /// Allows `http://` URLs. Anyone on the network path can then replace
     /// the keys and so mint any token: only for tests against a server on
     /// loopback.
@@ -321,8 +350,9 @@ impl RemoteKeySetBuilder {
     /// [`ConfigError::JwksNotHttps`] for a URL that is not `https://`
     /// (unless plain HTTP was allowed), [`ConfigError::CacheBounds`] for a
     /// minimum above the maximum, [`ConfigError::ZeroDuration`] for a zero
-    /// timeout or cooldown, [`ConfigError::NoRuntime`] outside a tokio
-    /// runtime.
+    /// timeout or cooldown, [`ConfigError::InvalidTlsRoot`] for a trusted
+    /// certificate rustls cannot use, [`ConfigError::NoRuntime`] outside a
+    /// tokio runtime.
     pub fn spawn(self) -> Result<RemoteKeySet, ConfigError> {
         let not_https = || ConfigError::JwksNotHttps {
             url: self.url.clone(),
@@ -348,8 +378,9 @@ impl RemoteKeySetBuilder {
                 return Err(ConfigError::ZeroDuration { setting });
             }
         }
+        let roots = trusted_roots(self.tls_roots)?;
         let runtime = tokio::runtime::Handle::try_current().map_err(|_| ConfigError::NoRuntime)?;
-        let client = http_client(limits.timeout, self.allow_plain_http);
+        let client = http_client(limits.timeout, self.allow_plain_http, roots);
         let shared = Arc::new(Shared {
             url: self.url,
             uri,
@@ -368,15 +399,60 @@ impl RemoteKeySetBuilder {
     }
 }
 
-/// hyper-util's client over rustls (aws-lc-rs, the webpki roots), HTTP/1,
-/// no redirects followed.
-fn http_client(timeout: Duration, allow_plain_http: bool) -> HttpClient {
+/// `err` and what caused it, outermost first: hyper's client error says
+/// only "client error (Connect)", the cause says which (a refused
+/// connection, a certificate no trusted root signed).
+fn with_causes(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = err.to_string();
+    let mut cause = err.source();
+    while let Some(inner) = cause {
+        text.push_str(": ");
+        text.push_str(&inner.to_string());
+        cause = inner.source();
+    }
+    text
+}
+
+/// The CAs given to trust, if any, as rustls' root store.
+fn trusted_roots(certificates: Vec<Vec<u8>>) -> Result<Option<RootCertStore>, ConfigError> {
+    if certificates.is_empty() {
+        return Ok(None);
+    }
+    let mut roots = RootCertStore::empty();
+    for der in certificates {
+        roots
+            .add(CertificateDer::from(der))
+            .map_err(|err| ConfigError::InvalidTlsRoot {
+                reason: err.to_string(),
+            })?;
+    }
+    Ok(Some(roots))
+}
+
+/// hyper-util's client over rustls (aws-lc-rs; the webpki roots unless
+/// `roots` are given), HTTP/1, no redirects followed.
+fn http_client(
+    timeout: Duration,
+    allow_plain_http: bool,
+    roots: Option<RootCertStore>,
+) -> HttpClient {
     let mut http = HttpConnector::new();
     http.enforce_http(false);
     http.set_connect_timeout(Some(timeout));
-    let tls = hyper_rustls::HttpsConnectorBuilder::new()
-        .with_provider_and_webpki_roots(rustls::crypto::aws_lc_rs::default_provider())
-        .expect("aws-lc-rs supports rustls' default protocol versions");
+    let provider = rustls::crypto::aws_lc_rs::default_provider();
+    let tls = hyper_rustls::HttpsConnectorBuilder::new();
+    let tls = match roots {
+        None => tls
+            .with_provider_and_webpki_roots(provider)
+            .expect("aws-lc-rs supports rustls' default protocol versions"),
+        Some(roots) => tls.with_tls_config(
+            ClientConfig::builder_with_provider(Arc::new(provider))
+                .with_safe_default_protocol_versions()
+                .expect("aws-lc-rs supports rustls' default protocol versions")
+                .with_root_certificates(roots)
+                .with_no_client_auth(),
+        ),
+    };
     let tls = if allow_plain_http {
         tls.https_or_http()
     } else {
@@ -439,7 +515,7 @@ async fn fetch(client: &HttpClient, shared: &Shared) -> Result<Fetched, String> 
     let response = client
         .request(request)
         .await
-        .map_err(|err| format!("request failed: {err}"))?;
+        .map_err(|err| format!("request failed: {}", with_causes(&err)))?;
     if response.status() != StatusCode::OK {
         return Err(format!("the server answered {}", response.status()));
     }

@@ -1,7 +1,8 @@
 //! Remote key sets refreshed by a tokio task, against a real JWK Set
 //! server on 127.0.0.1: the prefetch, snapshots shared by requests, an
 //! unknown `kid` waiting for the refresher, the cooldown, the last good
-//! set, 503 when there is none. Every `#[tokio::test]` here runs on a
+//! set, 503 when there is none; over TLS, a server a trusted private CA
+//! signed, and one no trusted root signed. Every `#[tokio::test]` here runs on a
 //! current-thread runtime: server, refresher and requests share a thread.
 
 use std::net::SocketAddr;
@@ -13,7 +14,11 @@ use axum::Router;
 use axum::routing::get;
 use http::StatusCode;
 use jwt_claims::{Algorithm, Error, JwkSet, PrivateKey, Signer, Verifier};
-use jwt_claims_axum::{BearerAuth, RemoteKeySet, RemoteKeySetBuilder};
+use jwt_claims_axum::{BearerAuth, ConfigError, RemoteKeySet, RemoteKeySetBuilder};
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio_rustls::TlsAcceptor;
 
 use crate::support::*;
 
@@ -322,4 +327,122 @@ async fn concurrent_requests_share_one_snapshot_on_a_multi_thread_runtime() {
         assert_eq!(task.await.unwrap(), 200);
     }
     assert_eq!(server.requests(), 1);
+}
+
+/// The test CA (`tests/tls`: its key was discarded once it had signed
+/// the server's certificate, for 127.0.0.1 and localhost).
+const TEST_CA: &[u8] = include_bytes!("../tls/ca.pem");
+const SERVER_CERTIFICATE: &[u8] = include_bytes!("../tls/localhost.pem");
+const SERVER_KEY: &[u8] = include_bytes!("../tls/localhost.key");
+
+fn test_ca_der() -> Vec<u8> {
+    CertificateDer::from_pem_slice(TEST_CA).unwrap().to_vec()
+}
+
+/// A JWK Set server over TLS on 127.0.0.1, its certificate signed by the
+/// test CA: it answers `body` to every request and counts the requests
+/// that got past the handshake.
+async fn serve_tls(body: String) -> (SocketAddr, Arc<AtomicUsize>) {
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(
+            vec![CertificateDer::from_pem_slice(SERVER_CERTIFICATE).unwrap()],
+            PrivateKeyDer::from_pem_slice(SERVER_KEY).unwrap(),
+        )
+        .unwrap();
+    let acceptor = TlsAcceptor::from(Arc::new(config));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let requests = Arc::new(AtomicUsize::new(0));
+    let counted = requests.clone();
+    tokio::spawn(async move {
+        while let Ok((tcp, _)) = listener.accept().await {
+            let (acceptor, body, counted) = (acceptor.clone(), body.clone(), counted.clone());
+            tokio::spawn(async move {
+                let Ok(mut tls) = acceptor.accept(tcp).await else {
+                    return;
+                };
+                // The request head, up to its blank line (bounded).
+                let mut head = Vec::new();
+                let mut buffer = [0; 1024];
+                while !head.windows(4).any(|end| end == b"\r\n\r\n") {
+                    match tls.read(&mut buffer).await {
+                        Ok(read) if read > 0 && head.len() < 16 * 1024 => {
+                            head.extend_from_slice(&buffer[..read]);
+                        }
+                        _ => return,
+                    }
+                }
+                counted.fetch_add(1, Ordering::SeqCst);
+                let response = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/jwk-set+json\r\n\
+                     cache-control: max-age=600\r\ncontent-length: {}\r\n\
+                     connection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = tls.write_all(response.as_bytes()).await;
+                let _ = tls.shutdown().await;
+            });
+        }
+    });
+    (address, requests)
+}
+
+#[tokio::test]
+async fn fetches_over_https_from_a_server_that_a_trusted_private_ca_signed() {
+    let k1 = es256("k1");
+    let (address, requests) = serve_tls(set(&[&k1])).await;
+    let keys = RemoteKeySet::builder(format!("https://{address}/jwks.json"))
+        .issuer(ISSUER)
+        .tls_root_certificate(test_ca_der())
+        .timeout(Duration::from_secs(2))
+        .spawn()
+        .unwrap();
+    assert_eq!(keys.ready().await, Ok(()));
+    assert_eq!(requests.load(Ordering::SeqCst), 1);
+    let auth = auth_with(&keys);
+    assert_eq!(get_invoices(&auth, &token_of(&k1)).await.status, 200);
+}
+
+#[tokio::test]
+async fn refuses_a_server_whose_certificate_no_trusted_root_signed() {
+    // The default roots are the public Web PKI's: the test CA is not one.
+    let k1 = es256("k1");
+    let (address, requests) = serve_tls(set(&[&k1])).await;
+    let url = format!("https://{address}/jwks.json");
+    let keys = RemoteKeySet::builder(url.clone())
+        .issuer(ISSUER)
+        .timeout(Duration::from_secs(2))
+        .spawn()
+        .unwrap();
+    let Err(Error::KeySetUnavailable {
+        url: failed,
+        reason,
+    }) = keys.ready().await
+    else {
+        panic!("a set from an untrusted server was accepted");
+    };
+    assert_eq!(failed, url);
+    // The cause is named, not only hyper's "client error (Connect)".
+    assert!(
+        reason.ends_with("invalid peer certificate: UnknownIssuer"),
+        "{reason}"
+    );
+    assert_eq!(requests.load(Ordering::SeqCst), 0);
+    let auth = auth_with(&keys);
+    assert_eq!(get_invoices(&auth, &token_of(&k1)).await.status, 503);
+}
+
+#[tokio::test]
+async fn refuses_a_trusted_root_that_is_not_a_certificate_when_started() {
+    let started = RemoteKeySet::builder("https://127.0.0.1:1/jwks.json")
+        .tls_root_certificate(b"not a certificate".to_vec())
+        .spawn();
+    let Err(ConfigError::InvalidTlsRoot { reason }) = started else {
+        panic!("a root that is not a certificate was accepted");
+    };
+    assert_eq!(reason, "invalid peer certificate: BadEncoding");
 }
