@@ -32,6 +32,9 @@ use crate::clock::{Clock, SystemClock};
 use crate::key::VerifyingKey;
 use crate::{Algorithm, ConfigError, Error};
 
+// The JWE header reads its usual shape with the same scanner.
+#[cfg(feature = "aws_lc_rs")]
+pub(crate) use self::header::flat_string;
 pub use self::sign::sign;
 pub(crate) use self::sign::{sign_json, sign_payload, write_header_json};
 pub(crate) use self::verify::{
