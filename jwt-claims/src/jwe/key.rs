@@ -12,15 +12,14 @@ use aws_lc_rs::rsa::{
     KeySize, OaepPrivateDecryptingKey, OaepPublicEncryptingKey, PrivateDecryptingKey,
     PublicEncryptingKey,
 };
-use serde::Deserialize;
 use serde_json::Value;
 use zeroize::Zeroizing;
 
 use super::KeyManagement;
 use crate::Error;
 use crate::base64url;
-use crate::key::der;
 use crate::key::source::{read_env, read_file};
+use crate::key::{Jwk, der};
 
 /// The smallest RSA modulus accepted, in bits.
 const MIN_RSA_BITS: usize = 2048;
@@ -185,30 +184,6 @@ pub(crate) enum Recipient {
         /// Its SubjectPublicKeyInfo, for the public JWK.
         spki: Vec<u8>,
     },
-}
-
-/// The JWK members an encryption key may have. Unknown members are
-/// ignored (RFC 7517 §4); a member twice anywhere is refused.
-#[derive(Deserialize)]
-struct Jwk {
-    kty: String,
-    alg: Option<String>,
-    #[serde(rename = "use")]
-    use_: Option<String>,
-    kid: Option<String>,
-    crv: Option<String>,
-    x: Option<String>,
-    y: Option<String>,
-    d: Option<String>,
-    n: Option<String>,
-    e: Option<String>,
-    p: Option<String>,
-    q: Option<String>,
-    dp: Option<String>,
-    dq: Option<String>,
-    qi: Option<String>,
-    oth: Option<serde::de::IgnoredAny>,
-    k: Option<String>,
 }
 
 fn invalid(algorithm: KeyManagement, reason: impl Into<String>) -> Error {

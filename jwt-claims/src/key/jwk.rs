@@ -10,30 +10,31 @@ use crate::json::Unique;
 use crate::key::der;
 use crate::{Algorithm, Error, KeyFamily};
 
-/// The members of a JWK jwt-claims reads. Unknown members are ignored as
-/// RFC 7517 §4 asks; any member twice is refused when the JSON is read
+/// The members of a JWK jwt-claims reads, for signing keys and for the
+/// JWE layer's encryption keys. Unknown members are ignored as RFC 7517
+/// §4 asks; any member twice is refused when the JSON is read
 /// ([`Unique`]).
 #[derive(Deserialize)]
-pub(super) struct Jwk {
-    kty: String,
-    alg: Option<String>,
+pub(crate) struct Jwk {
+    pub(crate) kty: String,
+    pub(crate) alg: Option<String>,
     #[serde(rename = "use")]
-    use_: Option<String>,
-    key_ops: Option<Vec<String>>,
-    kid: Option<String>,
-    crv: Option<String>,
-    x: Option<String>,
-    y: Option<String>,
-    d: Option<String>,
-    n: Option<String>,
-    e: Option<String>,
-    p: Option<String>,
-    q: Option<String>,
-    dp: Option<String>,
-    dq: Option<String>,
-    qi: Option<String>,
-    oth: Option<serde::de::IgnoredAny>,
-    k: Option<String>,
+    pub(crate) use_: Option<String>,
+    pub(crate) key_ops: Option<Vec<String>>,
+    pub(crate) kid: Option<String>,
+    pub(crate) crv: Option<String>,
+    pub(crate) x: Option<String>,
+    pub(crate) y: Option<String>,
+    pub(crate) d: Option<String>,
+    pub(crate) n: Option<String>,
+    pub(crate) e: Option<String>,
+    pub(crate) p: Option<String>,
+    pub(crate) q: Option<String>,
+    pub(crate) dp: Option<String>,
+    pub(crate) dq: Option<String>,
+    pub(crate) qi: Option<String>,
+    pub(crate) oth: Option<serde::de::IgnoredAny>,
+    pub(crate) k: Option<String>,
 }
 
 /// What the key will do; `use` and `key_ops` must allow it.

@@ -29,6 +29,9 @@ pub use self::hmac::HmacKey;
 pub use self::jwks::{FetchLimits, JwkSet, SkipReason, SkippedKey};
 pub use self::private::PrivateKey;
 pub use self::provider::KeyProvider;
+// The JWE layer's encryption keys read the same JWK members.
+#[cfg(feature = "aws_lc_rs")]
+pub(crate) use self::jwk::Jwk;
 #[cfg(all(feature = "rust_crypto", not(feature = "aws_lc_rs")))]
 pub(crate) use self::public::MAX_RSA_BITS;
 pub use self::public::PublicKey;
