@@ -9,23 +9,21 @@
 //! - `GET /payment-details`: the user's payment details, from the
 //!   `Authorization` header, in a token encrypted to billing's key.
 
-use std::time::Duration;
-
 use axum::extract::{FromRef, Path};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use jwt_claims::Verifier;
 use jwt_claims_axum::{
-    Bearer, BearerAuth, RemoteKeySet, RequireBearer, StatefulAuth, StatefulBearer, TokenSource,
+    Bearer, BearerAuth, RequireBearer, StatefulAuth, StatefulBearer, TokenSource,
 };
 use jwt_claims_state::StatefulVerifier;
 use serde_json::{Value, json};
-use shared_claims::{AUTH_ISSUER, BillingAccess, BillingContact, Role};
+use shared_claims::{BillingAccess, BillingContact, Role};
 use tower_http::csrf::CsrfLayer;
 
 use crate::Services;
 use crate::auth::COOKIE;
-use crate::keys::Keys;
+use crate::keys::{Keys, auth_key_set};
 
 #[derive(Clone, FromRef)]
 struct BillingState {
@@ -43,12 +41,7 @@ pub(crate) async fn router(
     keys: &Keys,
     services: &Services,
 ) -> Result<Router, Box<dyn std::error::Error>> {
-    let remote = RemoteKeySet::builder(jwks_url)
-        .issuer(AUTH_ISSUER)
-        .timeout(Duration::from_secs(1))
-        // The demo's services talk over loopback; real ones use https://.
-        .dangerous_allow_plain_http()
-        .spawn()?;
+    let remote = auth_key_set(jwks_url)?;
     if remote.ready().await.is_err() {
         eprintln!(
             "billing: the key set at {jwks_url} is unreachable; answering 503 until it is back"

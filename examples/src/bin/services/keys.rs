@@ -2,8 +2,24 @@
 //! itself) or a file (`NAME_FILE`, its path), never from the source; a
 //! freshly generated key when neither is set, so the demo runs as is.
 
+use std::time::Duration;
+
 use jwt_claims::jwe::{DecryptionKey, KeyManagement};
 use jwt_claims::{Algorithm, Error, HmacKey, PrivateKey};
+use jwt_claims_axum::{ConfigError, RemoteKeySet};
+use shared_claims::AUTH_ISSUER;
+
+/// Auth's published keys as billing and reports fetch them from
+/// `jwks_url`, each bound to auth's issuer. Their first fetch has begun;
+/// await `ready()` before relying on it.
+pub(crate) fn auth_key_set(jwks_url: &str) -> Result<RemoteKeySet, ConfigError> {
+    RemoteKeySet::builder(jwks_url)
+        .issuer(AUTH_ISSUER)
+        .timeout(Duration::from_secs(1))
+        // The demo's services talk over loopback; real ones use https://.
+        .dangerous_allow_plain_http()
+        .spawn()
+}
 
 /// Every key of the demo.
 pub(crate) struct Keys {

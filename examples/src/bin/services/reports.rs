@@ -7,21 +7,19 @@
 //!   export of the report.
 //! - `GET /exports`: the export, for its link, once.
 
-use std::time::Duration;
-
 use axum::extract::{FromRef, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use jwt_claims::{Signer, Verifier};
-use jwt_claims_axum::{BearerAuth, RemoteKeySet, StatefulAuth, StatefulBearer};
+use jwt_claims_axum::{BearerAuth, StatefulAuth, StatefulBearer};
 use jwt_claims_state::StatefulVerifier;
 use serde_json::{Value, json};
-use shared_claims::{AUTH_ISSUER, ExportLink, ReportsAccess};
+use shared_claims::{ExportLink, ReportsAccess};
 
 use crate::Services;
-use crate::keys::Keys;
+use crate::keys::{Keys, auth_key_set};
 
 #[derive(Clone, FromRef)]
 struct ReportsState {
@@ -35,12 +33,7 @@ pub(crate) async fn router(
     keys: &Keys,
     services: &Services,
 ) -> Result<Router, Box<dyn std::error::Error>> {
-    let remote = RemoteKeySet::builder(jwks_url)
-        .issuer(AUTH_ISSUER)
-        .timeout(Duration::from_secs(1))
-        // The demo's services talk over loopback; real ones use https://.
-        .dangerous_allow_plain_http()
-        .spawn()?;
+    let remote = auth_key_set(jwks_url)?;
     remote.ready().await?;
     // Access tokens: the auth service's published keys. Export links: the
     // reports service's own secret, for that purpose only.
