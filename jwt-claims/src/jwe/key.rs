@@ -656,8 +656,7 @@ impl DecryptionKey {
     /// [`Error::Configuration`] when the variable is unset or not UTF-8;
     /// as the constructor for its format otherwise.
     pub fn from_env(algorithm: KeyManagement, var: &str) -> Result<DecryptionKey, Error> {
-        let text = read_env(var, |var| std::env::var_os(var))?;
-        DecryptionKey::from_text(algorithm, text.as_bytes())
+        load_env(algorithm, var)
     }
 
     /// Loads a key from a file of a JWK, PEM, DER, or (for the
@@ -670,11 +669,7 @@ impl DecryptionKey {
         algorithm: KeyManagement,
         path: impl AsRef<Path>,
     ) -> Result<DecryptionKey, Error> {
-        let bytes = read_file(path.as_ref())?;
-        match Format::of(&bytes) {
-            Format::Binary => DecryptionKey::from_der(algorithm, &bytes),
-            _ => DecryptionKey::from_text(algorithm, &bytes),
-        }
+        load_file(algorithm, path.as_ref())
     }
 
     fn from_text(algorithm: KeyManagement, bytes: &[u8]) -> Result<DecryptionKey, Error> {
@@ -856,8 +851,7 @@ impl EncryptionKey {
     /// # Errors
     /// As [`DecryptionKey::from_env`].
     pub fn from_env(algorithm: KeyManagement, var: &str) -> Result<EncryptionKey, Error> {
-        let text = read_env(var, |var| std::env::var_os(var))?;
-        EncryptionKey::from_text(algorithm, text.as_bytes())
+        load_env(algorithm, var)
     }
 
     /// Loads a key from a file of a JWK, PEM, DER, or (for the
@@ -869,11 +863,7 @@ impl EncryptionKey {
         algorithm: KeyManagement,
         path: impl AsRef<Path>,
     ) -> Result<EncryptionKey, Error> {
-        let bytes = read_file(path.as_ref())?;
-        match Format::of(&bytes) {
-            Format::Binary => EncryptionKey::from_der(algorithm, &bytes),
-            _ => EncryptionKey::from_text(algorithm, &bytes),
-        }
+        load_file(algorithm, path.as_ref())
     }
 
     fn from_text(algorithm: KeyManagement, bytes: &[u8]) -> Result<EncryptionKey, Error> {
@@ -977,6 +967,47 @@ fn ec_private_der(der_bytes: &[u8]) -> Option<(Curve, &[u8])> {
         32 => Some((Curve::P256, scalar)),
         48 => Some((Curve::P384, scalar)),
         _ => None,
+    }
+}
+
+/// Either kind of key, as the environment and files give it.
+trait Load: Sized {
+    fn from_text(algorithm: KeyManagement, bytes: &[u8]) -> Result<Self, Error>;
+    fn from_der(algorithm: KeyManagement, der: &[u8]) -> Result<Self, Error>;
+}
+
+impl Load for DecryptionKey {
+    fn from_text(algorithm: KeyManagement, bytes: &[u8]) -> Result<Self, Error> {
+        DecryptionKey::from_text(algorithm, bytes)
+    }
+
+    fn from_der(algorithm: KeyManagement, der: &[u8]) -> Result<Self, Error> {
+        DecryptionKey::from_der(algorithm, der)
+    }
+}
+
+impl Load for EncryptionKey {
+    fn from_text(algorithm: KeyManagement, bytes: &[u8]) -> Result<Self, Error> {
+        EncryptionKey::from_text(algorithm, bytes)
+    }
+
+    fn from_der(algorithm: KeyManagement, der: &[u8]) -> Result<Self, Error> {
+        EncryptionKey::from_der(algorithm, der)
+    }
+}
+
+/// A key from the environment variable `var`: a JWK, PEM or base64url.
+fn load_env<K: Load>(algorithm: KeyManagement, var: &str) -> Result<K, Error> {
+    let text = read_env(var, |var| std::env::var_os(var))?;
+    K::from_text(algorithm, text.as_bytes())
+}
+
+/// A key from the file at `path`: DER, or text as in the environment.
+fn load_file<K: Load>(algorithm: KeyManagement, path: &Path) -> Result<K, Error> {
+    let bytes = read_file(path)?;
+    match Format::of(&bytes) {
+        Format::Binary => K::from_der(algorithm, &bytes),
+        _ => K::from_text(algorithm, &bytes),
     }
 }
 
