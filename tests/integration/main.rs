@@ -15,6 +15,8 @@ mod jwe_attacks;
 #[cfg(feature = "aws_lc_rs")]
 mod jwe_interop;
 #[cfg(feature = "aws_lc_rs")]
+mod jwe_keys;
+#[cfg(feature = "aws_lc_rs")]
 mod jwe_vectors;
 mod jws;
 mod key_sets;
